@@ -1,0 +1,421 @@
+/**
+ * The input layer's product: one vertebra's equivalent density and regions on a cropped grid,
+ * with the provenance of every choice made on the way (files and their SHA-256, transform,
+ * units, datatype, calibration, label convention, threshold).
+ *
+ * With a label map, the vertebra is chosen by level or raw label (`labelMap.ts`); a map on
+ * another grid is resampled nearest-neighbour when both grids have a known affine. Without one,
+ * the scan is taken as a cropped single vertebra: values at or above the threshold (default
+ * 200, in the image's units: HU, or mg/cm3 for density input), largest 6-connected component,
+ * holes filled. The result is cropped to the selection's bounding box plus a margin.
+ */
+import { UserError } from '../core/errors.js';
+import { timed, type PhaseLogger } from '../core/log.js';
+import { VoxelRegion, type VertebraImage } from './volume.js';
+import { readNifti, type NiftiImage } from './niftiFile.js';
+import { determinant3, voxelToWorldPoint, type TransformSource } from './niftiGeometry.js';
+import { integerLabels, resampleLabels, sameGrid, selectVertebra } from './labelMap.js';
+import type { LabelConvention } from './labelConventions.js';
+import { thresholdVertebra } from './thresholdMask.js';
+import {
+  convertToDensity,
+  densityInputCalibration,
+  fitPhantom,
+  genericCalibration,
+  readPhantomTable,
+  type Calibration,
+} from './calibration.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** What to load; every field maps to one command-line flag (see `inputArgs.ts`). */
+export interface LoadOptions {
+  /** CT or density image (.nii, .nii.gz). */
+  readonly ctPath: string;
+  /** Label map (--mask). */
+  readonly maskPath?: string;
+  /** Anatomical level, e.g. 'L2' (--level). */
+  readonly level?: string;
+  /** Raw label value (--label). */
+  readonly label?: number;
+  /** Label numbering (--labels). */
+  readonly labels?: LabelConvention;
+  /** Linear calibration [A mg/cm3, B mg/cm3 per HU]: rho = A + B * HU (--calibration A,B). */
+  readonly calibration?: readonly [number, number];
+  /** Phantom table CSV of insert HU and nominal mg/cm3 (--phantom). */
+  readonly phantomPath?: string;
+  /** 'hu' for CT numbers, 'density' for an image already in mg/cm3 (--input-units). */
+  readonly inputUnits: 'hu' | 'density';
+  /** Threshold for a scan without mask, in the image's units (--threshold); default 200. */
+  readonly threshold?: number;
+  /** Volume of a 4-D file, 0-based (--volume). */
+  readonly volumeIndex?: number;
+  /** Voxels kept around the selection when cropping; default 3. */
+  readonly marginVoxels?: number;
+}
+
+/** Default threshold of a scan without mask, in the image's units (HU or mg/cm3). */
+export const defaultThreshold = 200;
+
+/** Default crop margin in voxels. */
+export const defaultMarginVoxels = 3;
+
+/** One input file and its checksum. */
+export interface InputFile {
+  readonly role: 'ct' | 'mask' | 'phantom';
+  readonly path: string;
+  readonly sha256: string;
+}
+
+/** How the inputs were read and interpreted. */
+export interface Provenance {
+  readonly files: InputFile[];
+  /** The CT's transform, why it was chosen, its orientation code and header units. */
+  readonly transform: {
+    readonly source: TransformSource;
+    readonly reason: string;
+    readonly orientation: string;
+    readonly units: string;
+  };
+  /** Datatype of the CT file. */
+  readonly datatype: string;
+  /** Units of the image values. */
+  readonly inputUnits: 'hu' | 'density';
+  /** Calibration line used (kind, coefficients, r of a phantom fit). */
+  readonly calibration: Calibration;
+  /** Label-map choice, when a mask was given. */
+  readonly selection?: {
+    readonly convention?: LabelConvention;
+    readonly level?: string;
+    readonly label?: number;
+    readonly selectedLabels: number[];
+    readonly description: string;
+    readonly resampled: boolean;
+  };
+  /** Threshold segmentation, when no mask was given. */
+  readonly threshold?: {
+    readonly value: number;
+    readonly units: 'HU' | 'mg/cm3';
+    readonly components: number;
+    readonly largestComponentVoxels: number;
+    readonly holesFilledVoxels: number;
+  };
+  /** The bone of the selected vertebra (caps excluded), on the original grid. */
+  readonly vertebra: {
+    readonly voxels: number;
+    readonly volumeMm3: number;
+    /** Bounds of the bone voxels' centres in world mm: [xmin, ymin, zmin], [xmax, ymax, zmax]. */
+    readonly worldMinMm: [number, number, number];
+    readonly worldMaxMm: [number, number, number];
+    readonly touchesBorder: boolean;
+  };
+  /** Crop: first voxel (i, j, k) on the original grid and the cropped dims. */
+  readonly crop: {
+    readonly origin: [number, number, number];
+    readonly dims: [number, number, number];
+  };
+  /** Invalid voxels inside the crop: non-finite values and padding (<= -1500 HU). */
+  readonly invalidVoxels: { readonly nonFinite: number; readonly padding: number };
+}
+
+/** The loaded vertebra: image for the mesher, provenance for the report, warnings. */
+export interface LoadedVertebra {
+  readonly image: VertebraImage;
+  readonly provenance: Provenance;
+  readonly warnings: string[];
+}
+
+function sha256Of(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function checkOptions(options: LoadOptions): void {
+  if (options.level !== undefined && options.label !== undefined) {
+    throw new UserError('--level and --label: give one of them, not both');
+  }
+  if (options.maskPath === undefined) {
+    for (const [flag, set] of [
+      ['--level', options.level],
+      ['--label', options.label],
+      ['--labels', options.labels],
+    ] as const) {
+      if (set !== undefined) throw new UserError(`${flag} needs --mask FILE`);
+    }
+  } else if (options.threshold !== undefined) {
+    throw new UserError('--threshold applies only without --mask');
+  }
+  if (options.calibration !== undefined && options.phantomPath !== undefined) {
+    throw new UserError('--calibration and --phantom: give one of them, not both');
+  }
+  const calibrated = options.calibration !== undefined || options.phantomPath !== undefined;
+  if (options.inputUnits === 'density' && calibrated) {
+    throw new UserError(
+      '--input-units density: the image is already calibrated, drop ' +
+        (options.phantomPath !== undefined ? '--phantom' : '--calibration'),
+    );
+  }
+}
+
+function chooseCalibration(options: LoadOptions, warnings: string[], files: InputFile[]) {
+  if (options.inputUnits === 'density') return densityInputCalibration;
+  if (options.calibration !== undefined) {
+    const [intercept, slope] = options.calibration;
+    return { kind: 'linear', interceptMgCm3: intercept, slopeMgCm3PerHu: slope } as Calibration;
+  }
+  if (options.phantomPath !== undefined) {
+    const fit = fitPhantom(readPhantomTable(options.phantomPath), options.phantomPath);
+    files.push({
+      role: 'phantom',
+      path: options.phantomPath,
+      sha256: sha256Of(options.phantomPath),
+    });
+    warnings.push(...fit.warnings);
+    return fit.calibration;
+  }
+  warnings.push(
+    'NO CALIBRATION: densities use the generic line rho = 1.0 * HU mg/cm3 and are ' +
+      'uncalibrated; give --calibration A,B or --phantom FILE for quantitative results',
+  );
+  return genericCalibration;
+}
+
+function maskOnCtGrid(ct: NiftiImage, mask: NiftiImage, warnings: string[]) {
+  const labels = integerLabels(mask);
+  if (sameGrid(ct, mask)) return { labels, resampled: false };
+
+  const known = ct.geometry.source !== 'pixdim' && mask.geometry.source !== 'pixdim';
+  const sameDims = ct.dims.every((size, axis) => size === mask.dims[axis]);
+  if (!known && sameDims) {
+    warnings.push(
+      `${mask.filePath}: grid transform unknown on one side: same grid as the CT assumed`,
+    );
+    return { labels, resampled: false };
+  }
+  if (!known) {
+    throw new UserError(
+      `${mask.filePath}: dims ${mask.dims.join('x')} differ from the CT's ` +
+        `${ct.dims.join('x')} and a grid transform is unknown: cannot resample`,
+    );
+  }
+  warnings.push(
+    `${mask.filePath}: on another grid than the CT (dims ${mask.dims.join('x')}): ` +
+      'resampled nearest-neighbour',
+  );
+  return { labels: resampleLabels(mask, labels, ct), resampled: true };
+}
+
+function boundsOf(regions: Uint8Array, dims: readonly [number, number, number]) {
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-1, -1, -1];
+  const [nx, ny] = dims;
+  for (let n = 0; n < regions.length; n++) {
+    if (regions[n] === 0) continue;
+    const ijk = [n % nx, Math.floor(n / nx) % ny, Math.floor(n / (nx * ny))];
+    for (let a = 0; a < 3; a++) {
+      if (ijk[a] < lo[a]) lo[a] = ijk[a];
+      if (ijk[a] > hi[a]) hi[a] = ijk[a];
+    }
+  }
+  return { lo, hi };
+}
+
+const boneRegions = new Set<number>([
+  VoxelRegion.BodyTrabecular,
+  VoxelRegion.BodyCortical,
+  VoxelRegion.PosteriorTrabecular,
+  VoxelRegion.PosteriorCortical,
+  VoxelRegion.Vertebra,
+]);
+
+function measureBone(regions: Uint8Array, ct: NiftiImage): Provenance['vertebra'] {
+  const [nx, ny, nz] = ct.dims;
+  const min: [number, number, number] = [Infinity, Infinity, Infinity];
+  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  let voxels = 0;
+  let touchesBorder = false;
+  for (let n = 0; n < regions.length; n++) {
+    if (!boneRegions.has(regions[n])) continue;
+    voxels++;
+    const i = n % nx;
+    const j = Math.floor(n / nx) % ny;
+    const k = Math.floor(n / (nx * ny));
+    if (i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1) {
+      touchesBorder = true;
+    }
+    const p = voxelToWorldPoint(ct.voxelToWorld, i, j, k);
+    for (let a = 0; a < 3; a++) {
+      min[a] = Math.min(min[a], p[a]);
+      max[a] = Math.max(max[a], p[a]);
+    }
+  }
+  const volumeMm3 = voxels * Math.abs(determinant3(ct.voxelToWorld));
+  return { voxels, volumeMm3, worldMinMm: min, worldMaxMm: max, touchesBorder };
+}
+
+interface Crop {
+  origin: [number, number, number];
+  dims: [number, number, number];
+}
+
+function cropBox(regions: Uint8Array, ct: NiftiImage, margin: number): Crop {
+  const { lo, hi } = boundsOf(regions, ct.dims);
+  const origin = [0, 1, 2].map((a) => Math.max(0, lo[a] - margin)) as Crop['origin'];
+  const end = [0, 1, 2].map((a) => Math.min(ct.dims[a] - 1, hi[a] + margin));
+  return { origin, dims: [0, 1, 2].map((a) => end[a] - origin[a] + 1) as Crop['dims'] };
+}
+
+function cropArray<T extends Float32Array | Float64Array | Uint8Array>(
+  source: T,
+  sourceDims: readonly [number, number, number],
+  crop: Crop,
+  make: (length: number) => T,
+): T {
+  const [cx, cy, cz] = crop.dims;
+  const [ox, oy, oz] = crop.origin;
+  const out = make(cx * cy * cz);
+  for (let k = 0; k < cz; k++) {
+    for (let j = 0; j < cy; j++) {
+      const from = ox + sourceDims[0] * (oy + j + sourceDims[1] * (oz + k));
+      out.set(source.subarray(from, from + cx), cx * (j + cy * k));
+    }
+  }
+  return out;
+}
+
+function croppedAffine(affine: Float64Array, origin: readonly number[]): Float64Array {
+  const out = Float64Array.from(affine);
+  const shifted = voxelToWorldPoint(affine, origin[0], origin[1], origin[2]);
+  for (let row = 0; row < 3; row++) out[4 * row + 3] = shifted[row];
+  return out;
+}
+
+/** Loads one vertebra from a CT (and label map) as the mesher's {@link VertebraImage}. */
+export async function loadVertebraImage(
+  options: LoadOptions,
+  log: PhaseLogger,
+): Promise<LoadedVertebra> {
+  checkOptions(options);
+  const warnings: string[] = [];
+  const files: InputFile[] = [];
+
+  const [ct, readMs] = await timed(() =>
+    readNifti(options.ctPath, { volumeIndex: options.volumeIndex }),
+  );
+  files.push({ role: 'ct', path: options.ctPath, sha256: ct.sha256 });
+  warnings.push(...ct.warnings);
+  log.phase(
+    'read',
+    `${ct.dims.join('x')} ${ct.datatypeName}, ${ct.geometry.orientation} ` +
+      `from the ${ct.geometry.source}, voxel ${ct.spacingMm.map((s) => s.toFixed(3)).join(' x ')} mm`,
+    readMs,
+  );
+
+  const calibration = chooseCalibration(options, warnings, files);
+  const converted = convertToDensity(ct.values, calibration);
+
+  let regions: Uint8Array;
+  let selection: Provenance['selection'];
+  let threshold: Provenance['threshold'];
+  if (options.maskPath !== undefined) {
+    const mask = readNifti(options.maskPath);
+    files.push({ role: 'mask', path: options.maskPath, sha256: mask.sha256 });
+    warnings.push(...mask.warnings);
+    const { labels, resampled } = maskOnCtGrid(ct, mask, warnings);
+    const request = { level: options.level, label: options.label, convention: options.labels };
+    const chosen = selectVertebra(labels, request, options.maskPath);
+    regions = chosen.regions;
+    selection = {
+      convention: chosen.convention,
+      level: options.level,
+      label: options.label,
+      selectedLabels: chosen.selectedLabels,
+      description: chosen.description,
+      resampled,
+    };
+    log.phase('select', chosen.description);
+  } else {
+    const value = options.threshold ?? defaultThreshold;
+    const usable = converted.invalid.map((flag) => 1 - flag);
+    const found = thresholdVertebra(ct.values, ct.dims, value, usable);
+    if (found.largestComponent === 0) {
+      throw new UserError(`${options.ctPath}: no voxel at or above the threshold ${value}`);
+    }
+    regions = found.mask.map((inside) => (inside ? VoxelRegion.Vertebra : 0));
+    const units = options.inputUnits === 'density' ? 'mg/cm3' : 'HU';
+    threshold = {
+      value,
+      units,
+      components: found.components,
+      largestComponentVoxels: found.largestComponent,
+      holesFilledVoxels: found.holesFilled,
+    };
+    log.phase(
+      'segment',
+      `threshold ${value} ${units}: largest of ${found.components} ` +
+        `components, ${found.largestComponent} voxels, ${found.holesFilled} filled`,
+    );
+  }
+
+  const vertebra = measureBone(regions, ct);
+  if (vertebra.voxels === 0) {
+    throw new UserError(`${options.maskPath ?? options.ctPath}: the selection holds no bone voxel`);
+  }
+  if (vertebra.touchesBorder) {
+    warnings.push(`${options.ctPath}: the vertebra touches the volume border: it may be cut`);
+  }
+
+  const crop = cropBox(regions, ct, options.marginVoxels ?? defaultMarginVoxels);
+  const densityMgCm3 = cropArray(converted.densityMgCm3, ct.dims, crop, (n) => new Float32Array(n));
+  const invalid = cropArray(converted.invalid, ct.dims, crop, (n) => new Uint8Array(n));
+  const croppedRegions = cropArray(regions, ct.dims, crop, (n) => new Uint8Array(n));
+  const croppedValues = cropArray(ct.values, ct.dims, crop, (n) => new Float64Array(n));
+  let nonFinite = 0;
+  let padding = 0;
+  for (let n = 0; n < invalid.length; n++) {
+    if (invalid[n] === 0) continue;
+    if (Number.isFinite(croppedValues[n])) padding++;
+    else nonFinite++;
+  }
+  if (nonFinite + padding > 0) {
+    warnings.push(
+      `${options.ctPath}: ${nonFinite} non-finite and ${padding} padding voxels ` +
+        '(<= -1500 HU) in the region used: flagged invalid',
+    );
+  }
+
+  for (const warning of warnings) log.warn(warning);
+  log.phase(
+    'crop',
+    `${crop.dims.join('x')} voxels from (${crop.origin.join(', ')}), ` +
+      `bone ${vertebra.voxels} voxels, ${vertebra.volumeMm3.toFixed(0)} mm3`,
+  );
+
+  const affine = croppedAffine(ct.voxelToWorld, crop.origin);
+  const image: VertebraImage = {
+    dims: crop.dims,
+    voxelToWorld: affine,
+    spacingMm: ct.spacingMm,
+    densityMgCm3,
+    regions: croppedRegions,
+    invalid,
+    calibrated: calibration.kind !== 'generic',
+  };
+  const provenance: Provenance = {
+    files,
+    transform: {
+      source: ct.geometry.source,
+      reason: ct.geometry.reason,
+      orientation: ct.geometry.orientation,
+      units: ct.geometry.units,
+    },
+    datatype: ct.datatypeName,
+    inputUnits: options.inputUnits,
+    calibration,
+    selection,
+    threshold,
+    vertebra,
+    crop,
+    invalidVoxels: { nonFinite, padding },
+  };
+  return { image, provenance, warnings };
+}
