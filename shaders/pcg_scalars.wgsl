@@ -16,7 +16,8 @@
 // was not positive: the float32 operator is not positive definite along p). All from the host.
 // Entry points, each dispatched as (1, 1, 1):
 //   finish_rz    : rz = sum; breakdown = 0 (start of a solve).
-//   finish_alpha : pq = sum; alpha = rz / pq (0 and breakdown = 1 when pq <= 0).
+//   finish_alpha : pq = sum; alpha = rz / pq (0 and breakdown = 1 when pq <= 0; 0 once broken
+//                  down, so the iterations left in the command buffer leave x unchanged).
 //   finish_beta  : beta = sum / rz; rz = sum (0 and breakdown = 1 when rz <= 0).
 //   finish_rr    : rr = sum (the residual norm the host reads back).
 
@@ -73,7 +74,7 @@ fn finish_alpha(@builtin(local_invocation_index) lane: u32) {
   let pq = sum_partials(lane);
   if (lane == 0u) {
     scalars[slotPq] = pq;
-    if (pq > 0.0) {
+    if (pq > 0.0 && scalars[slotBreakdown] == 0.0) {
       scalars[slotAlpha] = scalars[slotRz] / pq;
     } else {
       scalars[slotAlpha] = 0.0;
