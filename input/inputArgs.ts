@@ -61,16 +61,37 @@ export interface ParsedInputArgs {
 }
 
 /**
+ * Joins `--flag -2.5,1` into `--flag=-2.5,1` for string flags, so that negative numbers are
+ * taken as values rather than as unknown flags.
+ */
+function joinNegativeValues(args: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let n = 0; n < args.length; n++) {
+    const name = args[n].startsWith('--') ? args[n].slice(2) : undefined;
+    const next = args[n + 1];
+    const takesValue = name !== undefined && options[name]?.type === 'string';
+    if (takesValue && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${args[n]}=${next}`);
+      n++;
+    } else {
+      out.push(args[n]);
+    }
+  }
+  return out;
+}
+
+/**
  * Parses `FILE [input options] [extra options]`. `extraOptions` declares the command's own
  * flags (parseArgs form); unknown flags, a missing or second FILE, and bad values are
  * UserErrors.
  */
 export function parseInputArgs(args: string[], extraOptions: OptionSpec = {}): ParsedInputArgs {
+  const allOptions: OptionSpec = { ...inputOptionSpec, ...extraOptions };
   let parsed;
   try {
     parsed = parseArgs({
-      args,
-      options: { ...inputOptionSpec, ...extraOptions },
+      args: joinNegativeValues(args, allOptions),
+      options: allOptions,
       allowPositionals: true,
       strict: true,
     });
