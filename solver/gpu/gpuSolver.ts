@@ -10,11 +10,12 @@
  *
  * Limits: the float32 matrix must be positive definite (a model whose stiffness spans more than
  * about six decades may lose that, and the solve then stops with a 'stalled' or 'diverged'
- * {@link SolverError}); each outer step gains at most a factor of about cond(A) * 6e-8.
+ * {@link SolverError}); each outer step cuts the residual by at best about
+ * max(innerTolerance, cond(A) * 6e-8), float32's rounding of the matrix limiting the rest.
  * Matrix values larger than one storage binding are split over several bindings; vectors must
  * each fit one binding (about 11 million unknowns at 128 MiB).
  */
-import { multiplyBlockSparse, type BlockSparseMatrix } from '../blockSparse.js';
+import type { BlockSparseMatrix } from '../blockSparse.js';
 import {
   SolverError,
   type LinearSolver,
@@ -22,9 +23,16 @@ import {
   type SolveResult,
 } from '../linearSolver.js';
 import { GpuContext, type GpuAdapterOptions } from './gpuContext.js';
-export { findGpuAdapter, type GpuAdapterSummary } from './gpuContext.js';
 import { destroyMatrix, uploadMatrix } from './gpuMatrix.js';
 import { createPcgKernels, GpuPcg, type PcgKernels } from './gpuPcg.js';
+import {
+  createOuterResidual,
+  euclideanNorm,
+  typescriptResidual,
+  type OuterResidual,
+} from './outerResidual.js';
+
+export { findGpuAdapter, type GpuAdapterSummary } from './gpuContext.js';
 
 /** Options of the GPU backend; every one has a default. */
 export interface GpuSolverOptions extends GpuAdapterOptions {
@@ -41,20 +49,6 @@ export interface GpuSolverOptions extends GpuAdapterOptions {
 
 /** Outer steps in a row that may fail to halve the residual before the solve is 'stalled'. */
 const MAX_SLOW_STEPS = 4;
-
-/** The Euclidean norm of `v`. */
-function norm(v: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  return Math.sqrt(sum);
-}
-
-/** r = f - A x in float64; returns |r|. */
-function residual(r: Float64Array, matrix: BlockSparseMatrix, x: Float64Array, f: Float64Array) {
-  multiplyBlockSparse(r, matrix, x);
-  for (let i = 0; i < r.length; i++) r[i] = f[i] - r[i];
-  return norm(r);
-}
 
 /** PCG on WebGPU in float32 inside a float64 refinement loop. */
 export class GpuSolver implements LinearSolver {
@@ -89,23 +83,25 @@ export class GpuSolver implements LinearSolver {
     if (rhs.length !== n) throw new Error(`right-hand side has ${rhs.length} entries, not ${n}`);
     const backend = `gpu (${this.adapterName})`;
     const x = new Float64Array(n);
-    const rhsNorm = norm(rhs);
+    const rhsNorm = euclideanNorm(rhs);
     if (rhsNorm === 0) {
       return { x, iterations: 0, relativeResidual: 0, backend, timeMs: 0 };
     }
 
     const gpuMatrix = uploadMatrix(this.context, matrix, this.options.maxStorageBindingBytes);
     const pcg = new GpuPcg(this.context, this.kernels, gpuMatrix);
+    const outer = await createOuterResidual(matrix);
     try {
-      const iterations = await this.refine(matrix, rhs, x, pcg, gpuMatrix.scale, options);
+      const iterations = await this.refine(outer, rhs, x, pcg, gpuMatrix.scale, options);
       const r = new Float64Array(n);
-      const relativeResidual = residual(r, matrix, x, rhs) / rhsNorm;
+      const relativeResidual = typescriptResidual(r, matrix, x, rhs) / rhsNorm;
       if (!(relativeResidual <= options.relativeTolerance)) {
         throw new SolverError('certificate', iterations, relativeResidual, backend);
       }
       const timeMs = performance.now() - started;
       return { x, iterations, relativeResidual, backend, timeMs };
     } finally {
+      outer.dispose();
       pcg.dispose();
       destroyMatrix(gpuMatrix);
     }
@@ -118,7 +114,7 @@ export class GpuSolver implements LinearSolver {
 
   /** The refinement loop: updates x in place and returns the inner iterations summed. */
   private async refine(
-    matrix: BlockSparseMatrix,
+    outer: OuterResidual,
     f: Float64Array,
     x: Float64Array,
     pcg: GpuPcg,
@@ -127,7 +123,7 @@ export class GpuSolver implements LinearSolver {
   ): Promise<number> {
     const n = x.length;
     const r = Float64Array.from(f);
-    const rhsNorm = norm(f);
+    const rhsNorm = euclideanNorm(f);
     const innerTolerance = this.options.innerTolerance ?? 1e-5;
     const checkInterval = this.options.checkInterval ?? 16;
     const correction = new Float32Array(n);
@@ -153,7 +149,7 @@ export class GpuSolver implements LinearSolver {
 
       const step = scale * rNorm;
       for (let i = 0; i < n; i++) x[i] += step * inner.y[i];
-      const next = residual(r, matrix, x, f) / rhsNorm;
+      const next = outer.compute(r, x, f) / rhsNorm;
       if (!Number.isFinite(next)) {
         throw new SolverError('not-a-number', iterations, next, 'float64 residual');
       }
