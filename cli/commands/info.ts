@@ -142,7 +142,7 @@ regions) and their voxel counts.
 
 options:
   --mask MASK   also describe this label map
-  --volume N    volume of a 4-D file (0-based)
+  --volume N    volume of a 4-D file (0-based, default 0)
   --json        machine-readable output on stdout`,
 
   async run(args) {
@@ -173,7 +173,7 @@ options:
       }
     }
 
-    const image = readNifti(positionals[0], { volumeIndex });
+    const image = readNifti(positionals[0], { volumeIndex: volumeIndex ?? 0 });
     const reports = [describe(image, looksLikeLabels(image))];
     if (values.mask !== undefined) reports.push(describe(readNifti(values.mask), true));
 

@@ -52,6 +52,18 @@ describe('choice of transform', () => {
     expect(image.spacingMm.map((v) => +v.toFixed(6))).toEqual([0.5, 2, 3]);
   });
 
+  it('a quaternion whose b^2 + c^2 + d^2 rounds above 1 is normalised, not NaN', () => {
+    // (0.6, 0.8, 1e-7): 180 degrees about the axis (0.6, 0.8, 0).
+    const image = readNifti(
+      write({ qformCode: 1, quatern: [0.6, 0.8, 1e-7], pixdim: [1, 1, 1, 1] }),
+    );
+    expectAffine(image.voxelToWorld, [
+      [2 * 0.36 - 1, 2 * 0.48, 0, 0],
+      [2 * 0.48, 2 * 0.64 - 1, 0, 0],
+      [0, 0, -1, 0],
+    ]);
+  });
+
   it('sform wins when its code is > 0; a matching qform raises no warning', () => {
     const image = readNifti(
       write({

@@ -114,6 +114,19 @@ describe('readNifti: formats, byte orders, datatypes', () => {
   });
 });
 
+describe('cases nifti-reader-js gets wrong', () => {
+  it('big-endian NIfTI-2 64-bit fields above 2^31', () => {
+    const bytes = niftiBytes({
+      version: 2,
+      littleEndian: false,
+      dim: [3, 2 ** 31 + 5, 1, 1],
+      datatype: 2,
+      values: [1],
+    });
+    expect(parseNiftiHeader(bytes, 'x.nii').dim.slice(0, 4)).toEqual([3, 2 ** 31 + 5, 1, 1]);
+  });
+});
+
 describe('readNifti: scaling', () => {
   it('applies scl_slope and scl_inter', () => {
     const path = writeNifti(file(), {
