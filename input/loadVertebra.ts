@@ -13,7 +13,14 @@ import { UserError } from '../core/errors.js';
 import { timed, type PhaseLogger } from '../core/log.js';
 import { VoxelRegion, type VertebraImage } from './volume.js';
 import { readNifti, type NiftiImage } from './niftiFile.js';
-import { determinant3, voxelToWorldPoint, type TransformSource } from './niftiGeometry.js';
+import type { TransformSource } from './niftiGeometry.js';
+import {
+  cropArray,
+  cropBox,
+  croppedAffine,
+  measureBone,
+  type BoneMeasure,
+} from './vertebraCrop.js';
 import { integerLabels, resampleLabels, sameGrid, selectVertebra } from './labelMap.js';
 import type { LabelConvention } from './labelConventions.js';
 import { thresholdVertebra } from './thresholdMask.js';
@@ -101,14 +108,7 @@ export interface Provenance {
     readonly holesFilledVoxels: number;
   };
   /** The bone of the selected vertebra (caps excluded), on the original grid. */
-  readonly vertebra: {
-    readonly voxels: number;
-    readonly volumeMm3: number;
-    /** Bounds of the bone voxels' centres in world mm: [xmin, ymin, zmin], [xmax, ymax, zmax]. */
-    readonly worldMinMm: [number, number, number];
-    readonly worldMaxMm: [number, number, number];
-    readonly touchesBorder: boolean;
-  };
+  readonly vertebra: BoneMeasure;
   /** Crop: first voxel (i, j, k) on the original grid and the cropped dims. */
   readonly crop: {
     readonly origin: [number, number, number];
@@ -204,91 +204,6 @@ function maskOnCtGrid(ct: NiftiImage, mask: NiftiImage, warnings: string[]) {
   return { labels: resampleLabels(mask, labels, ct), resampled: true };
 }
 
-function boundsOf(regions: Uint8Array, dims: readonly [number, number, number]) {
-  const lo = [Infinity, Infinity, Infinity];
-  const hi = [-1, -1, -1];
-  const [nx, ny] = dims;
-  for (let n = 0; n < regions.length; n++) {
-    if (regions[n] === 0) continue;
-    const ijk = [n % nx, Math.floor(n / nx) % ny, Math.floor(n / (nx * ny))];
-    for (let a = 0; a < 3; a++) {
-      if (ijk[a] < lo[a]) lo[a] = ijk[a];
-      if (ijk[a] > hi[a]) hi[a] = ijk[a];
-    }
-  }
-  return { lo, hi };
-}
-
-const boneRegions = new Set<number>([
-  VoxelRegion.BodyTrabecular,
-  VoxelRegion.BodyCortical,
-  VoxelRegion.PosteriorTrabecular,
-  VoxelRegion.PosteriorCortical,
-  VoxelRegion.Vertebra,
-]);
-
-function measureBone(regions: Uint8Array, ct: NiftiImage): Provenance['vertebra'] {
-  const [nx, ny, nz] = ct.dims;
-  const min: [number, number, number] = [Infinity, Infinity, Infinity];
-  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
-  let voxels = 0;
-  let touchesBorder = false;
-  for (let n = 0; n < regions.length; n++) {
-    if (!boneRegions.has(regions[n])) continue;
-    voxels++;
-    const i = n % nx;
-    const j = Math.floor(n / nx) % ny;
-    const k = Math.floor(n / (nx * ny));
-    if (i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1) {
-      touchesBorder = true;
-    }
-    const p = voxelToWorldPoint(ct.voxelToWorld, i, j, k);
-    for (let a = 0; a < 3; a++) {
-      min[a] = Math.min(min[a], p[a]);
-      max[a] = Math.max(max[a], p[a]);
-    }
-  }
-  const volumeMm3 = voxels * Math.abs(determinant3(ct.voxelToWorld));
-  return { voxels, volumeMm3, worldMinMm: min, worldMaxMm: max, touchesBorder };
-}
-
-interface Crop {
-  origin: [number, number, number];
-  dims: [number, number, number];
-}
-
-function cropBox(regions: Uint8Array, ct: NiftiImage, margin: number): Crop {
-  const { lo, hi } = boundsOf(regions, ct.dims);
-  const origin = [0, 1, 2].map((a) => Math.max(0, lo[a] - margin)) as Crop['origin'];
-  const end = [0, 1, 2].map((a) => Math.min(ct.dims[a] - 1, hi[a] + margin));
-  return { origin, dims: [0, 1, 2].map((a) => end[a] - origin[a] + 1) as Crop['dims'] };
-}
-
-function cropArray<T extends Float32Array | Float64Array | Uint8Array>(
-  source: T,
-  sourceDims: readonly [number, number, number],
-  crop: Crop,
-  make: (length: number) => T,
-): T {
-  const [cx, cy, cz] = crop.dims;
-  const [ox, oy, oz] = crop.origin;
-  const out = make(cx * cy * cz);
-  for (let k = 0; k < cz; k++) {
-    for (let j = 0; j < cy; j++) {
-      const from = ox + sourceDims[0] * (oy + j + sourceDims[1] * (oz + k));
-      out.set(source.subarray(from, from + cx), cx * (j + cy * k));
-    }
-  }
-  return out;
-}
-
-function croppedAffine(affine: Float64Array, origin: readonly number[]): Float64Array {
-  const out = Float64Array.from(affine);
-  const shifted = voxelToWorldPoint(affine, origin[0], origin[1], origin[2]);
-  for (let row = 0; row < 3; row++) out[4 * row + 3] = shifted[row];
-  return out;
-}
-
 /** Loads one vertebra from a CT (and label map) as the mesher's {@link VertebraImage}. */
 export async function loadVertebraImage(
   options: LoadOptions,
@@ -303,12 +218,9 @@ export async function loadVertebraImage(
   );
   files.push({ role: 'ct', path: options.ctPath, sha256: ct.sha256 });
   warnings.push(...ct.warnings);
-  log.phase(
-    'read',
-    `${ct.dims.join('x')} ${ct.datatypeName}, ${ct.geometry.orientation} ` +
-      `from the ${ct.geometry.source}, voxel ${ct.spacingMm.map((s) => s.toFixed(3)).join(' x ')} mm`,
-    readMs,
-  );
+  const voxel = ct.spacingMm.map((size) => size.toFixed(3)).join(' x ');
+  const read = `${ct.dims.join('x')} ${ct.datatypeName}, ${ct.geometry.orientation}`;
+  log.phase('read', `${read} from the ${ct.geometry.source}, voxel ${voxel} mm`, readMs);
 
   const calibration = chooseCalibration(options, warnings, files);
   const converted = convertToDensity(ct.values, calibration);
@@ -364,7 +276,7 @@ export async function loadVertebraImage(
     warnings.push(`${options.ctPath}: the vertebra touches the volume border: it may be cut`);
   }
 
-  const crop = cropBox(regions, ct, options.marginVoxels ?? defaultMarginVoxels);
+  const crop = cropBox(regions, ct.dims, options.marginVoxels ?? defaultMarginVoxels);
   const densityMgCm3 = cropArray(converted.densityMgCm3, ct.dims, crop, (n) => new Float32Array(n));
   const invalid = cropArray(converted.invalid, ct.dims, crop, (n) => new Uint8Array(n));
   const croppedRegions = cropArray(regions, ct.dims, crop, (n) => new Uint8Array(n));

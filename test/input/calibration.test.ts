@@ -131,7 +131,7 @@ describe('calibration through loadVertebraImage', () => {
     expect(loaded.warnings.join()).toMatch(/NO CALIBRATION/);
   });
 
-  it('--phantom: fitted line and r in the provenance; --input-units density: identity', async () => {
+  it('--phantom: fitted line and r in the provenance; density input: identity', async () => {
     const table = join(dir, 'inserts.csv');
     writeFileSync(table, '0,0\n100,80\n200,170\n');
     const fitted = await loadVertebraImage(

@@ -61,7 +61,7 @@ describe('bundled samples against an independent numpy reading', () => {
     expect(loaded.warnings.some((w) => w.includes('NO CALIBRATION'))).toBe(true);
   });
 
-  it('VerSe density is LPS from the qform; L2 (labels 1..4) box, volume, label-1 density', async () => {
+  it('VerSe is LPS from the qform; L2 (labels 1..4) box, volume, label-1 density', async () => {
     const density = readNifti(data('verse004-L2', 'density.nii.gz'));
     expect(density.geometry.source).toBe('qform');
     expect(density.geometry.orientation).toBe('LPS');
