@@ -92,6 +92,13 @@ export interface InnerSettings {
   readonly onCheck?: (iterations: number, relativeResidual: number) => void;
 }
 
+/** A submitted group of iterations and its scalars, read back once the GPU has run it. */
+interface GroupReadback {
+  /** Iterations submitted up to and including this group. */
+  readonly iterations: number;
+  readonly scalars: Promise<Float32Array>;
+}
+
 /** GPU vectors, bind groups and readback buffers of PCG on one uploaded matrix. */
 export class GpuPcg {
   private readonly context: GpuContext;
@@ -100,7 +107,8 @@ export class GpuPcg {
   private readonly buffers: GPUBuffer[] = [];
   private readonly vectors: Record<'x' | 'p' | 'q' | 'r' | 'z', GPUBuffer>;
   private readonly scalars: GPUBuffer;
-  private readonly scalarReadback: GPUBuffer;
+  private readonly scalarReadbacks: [GPUBuffer, GPUBuffer];
+  private groupParity = 0;
   private readonly vectorReadback: GPUBuffer;
   private readonly groups: Record<string, GPUBindGroup> = {};
   private readonly chunkGroups: GPUBindGroup[];
@@ -131,7 +139,10 @@ export class GpuPcg {
     const partials = this.buffer('pcg partial sums', 4 * this.nodeGroups, storage);
     this.scalars = this.buffer('pcg scalars', SCALAR_BYTES, storage);
     const read = GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
-    this.scalarReadback = this.buffer('pcg scalars readback', SCALAR_BYTES, read);
+    this.scalarReadbacks = [
+      this.buffer('pcg scalars readback (even groups)', SCALAR_BYTES, read),
+      this.buffer('pcg scalars readback (odd groups)', SCALAR_BYTES, read),
+    ];
     this.vectorReadback = this.buffer('pcg solution readback', 12 * nodes, read);
 
     const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
@@ -193,6 +204,9 @@ export class GpuPcg {
    * tolerance, the iteration limit, or a breakdown.
    */
   async solve(rhs: Float32Array, settings: InnerSettings): Promise<InnerResult> {
+    if (!(settings.maxIterations >= 1 && settings.checkInterval >= 1)) {
+      throw new Error('inner PCG needs maxIterations and checkInterval of at least 1');
+    }
     const queue = this.context.device.queue;
     const rhsNorm = euclideanNorm(rhs);
     queue.writeBuffer(this.vectors.r, 0, rhs);
@@ -205,24 +219,50 @@ export class GpuPcg {
     pass.end();
     queue.submit([encoder.finish()]);
 
-    let iterations = 0;
-    let relativeResidual = 1;
-    let breakdown = false;
-    while (iterations < settings.maxIterations) {
-      const count = Math.min(settings.checkInterval, settings.maxIterations - iterations);
-      const scalars = await this.runIterations(count);
-      iterations += count;
-      relativeResidual = Math.sqrt(Math.max(0, scalars[scalarSlots.rr])) / rhsNorm;
-      breakdown = scalars[scalarSlots.breakdown] !== 0;
-      if (!Number.isFinite(relativeResidual)) {
-        throw new SolverError('not-a-number', iterations, relativeResidual, 'float32 GPU PCG');
+    // Group g + 1 is submitted before group g's scalars are read, so the GPU never waits for
+    // the host; the group in flight when the residual is met only improves the solution.
+    let submitted = 0;
+    const submitGroup = (): GroupReadback => {
+      const count = Math.min(settings.checkInterval, settings.maxIterations - submitted);
+      submitted += count;
+      const scalars = this.runIterations(count);
+      scalars.catch(() => undefined); // observed below, or abandoned when an earlier group fails
+      return { iterations: submitted, scalars };
+    };
+
+    let inFlight = submitGroup();
+    let last: GroupReadback;
+    for (;;) {
+      const next = submitted < settings.maxIterations ? submitGroup() : null;
+      const done = this.isDone(await inFlight.scalars, inFlight.iterations, rhsNorm, settings);
+      if (done || next === null) {
+        last = next ?? inFlight;
+        break;
       }
-      settings.onCheck?.(iterations, relativeResidual);
-      if (breakdown || relativeResidual <= settings.tolerance) break;
+      inFlight = next;
     }
 
+    const scalars = await last.scalars;
+    const relativeResidual = Math.sqrt(Math.max(0, scalars[scalarSlots.rr])) / rhsNorm;
+    const breakdown = scalars[scalarSlots.breakdown] !== 0;
+    const iterations = last.iterations;
     const y = await this.readVector(this.vectors.x);
     return { y, iterations, relativeResidual, breakdown };
+  }
+
+  /** Checks one group's scalars: true when converged or broken down; throws on NaN. */
+  private isDone(
+    scalars: Float32Array,
+    iterations: number,
+    rhsNorm: number,
+    settings: InnerSettings,
+  ): boolean {
+    const relativeResidual = Math.sqrt(Math.max(0, scalars[scalarSlots.rr])) / rhsNorm;
+    if (!Number.isFinite(relativeResidual)) {
+      throw new SolverError('not-a-number', iterations, relativeResidual, 'float32 GPU PCG');
+    }
+    settings.onCheck?.(iterations, relativeResidual);
+    return scalars[scalarSlots.breakdown] !== 0 || relativeResidual <= settings.tolerance;
   }
 
   /** Frees the vectors and readback buffers (not the matrix). */
@@ -258,7 +298,10 @@ export class GpuPcg {
     this.dispatch(pass, finish, finishGroup, 1);
   }
 
-  /** Records and submits `count` iterations plus r . r, then reads the scalars back. */
+  /**
+   * Records and submits `count` iterations plus r . r, then reads the scalars back through the
+   * readback buffers in turn (two groups are in flight at most).
+   */
   private async runIterations(count: number): Promise<Float32Array> {
     const { kernels, groups } = this;
     const encoder = this.context.device.createCommandEncoder({ label: `pcg ${count} iterations` });
@@ -277,9 +320,10 @@ export class GpuPcg {
     this.reduce(pass, groups.dotRr, kernels.finishRr, groups.finishRr);
     pass.end();
 
-    encoder.copyBufferToBuffer(this.scalars, 0, this.scalarReadback, 0, SCALAR_BYTES);
+    const readback = this.scalarReadbacks[this.groupParity++ % 2];
+    encoder.copyBufferToBuffer(this.scalars, 0, readback, 0, SCALAR_BYTES);
     this.context.device.queue.submit([encoder.finish()]);
-    const bytes = await this.mapRead(this.scalarReadback);
+    const bytes = await this.mapRead(readback);
     return new Float32Array(bytes);
   }
 
