@@ -6,7 +6,9 @@
  * closest to world +z) is opened morphologically with a disc of `openingRadiusMm`. Opening
  * removes everything narrower than about the disc's diameter: pedicles (about 5-10 mm wide),
  * laminae and processes go, the body (30-50 mm across) stays. The largest 6-connected 3D
- * component of what remains is the body; every other voxel of the label is posterior. The
+ * component of what remains, grown back by one voxel (6-connected) into the label to restore
+ * the outline bumps the opening shaved off, is the body; every other voxel of the label is
+ * posterior. The
  * default radius of 5 mm keeps the body's rounded outline and removes pedicles in clinical
  * scans; a thick pedicle that survives the opening while touching the body is counted as body.
  */
@@ -159,6 +161,35 @@ export function splitVertebra(
     }
   }
   for (const v of body) out[v] = VoxelRegion.BodyTrabecular;
+
+  // give back the body's outline bumps that the opening shaved off (one voxel, 6-connected)
+  const [ni, nj] = dims;
+  const layer = ni * nj;
+  const regrown: number[] = [];
+  for (const v of body) {
+    const i = v % ni;
+    const j = Math.floor(v / ni) % nj;
+    const k = Math.floor(v / layer);
+    const next = [
+      i > 0 ? v - 1 : -1,
+      i < ni - 1 ? v + 1 : -1,
+      j > 0 ? v - ni : -1,
+      j < nj - 1 ? v + ni : -1,
+      k > 0 ? v - layer : -1,
+      k < dims[2] - 1 ? v + layer : -1,
+    ];
+    for (const w of next)
+      if (
+        w >= 0 &&
+        out[w] === VoxelRegion.PosteriorTrabecular &&
+        regions[w] === VoxelRegion.Vertebra
+      )
+        regrown.push(w);
+  }
+  for (const w of regrown) out[w] = VoxelRegion.BodyTrabecular;
+  let bodyVoxelCount = 0;
+  for (const r of out) if (r === VoxelRegion.BodyTrabecular) bodyVoxelCount++;
+  posteriorVoxelCount -= bodyVoxelCount;
   return {
     regions: out,
     bodyVoxelCount: body.length,
