@@ -178,21 +178,21 @@ export function splitVertebra(
       k > 0 ? v - layer : -1,
       k < dims[2] - 1 ? v + layer : -1,
     ];
-    for (const w of next)
-      if (
-        w >= 0 &&
-        out[w] === VoxelRegion.PosteriorTrabecular &&
-        regions[w] === VoxelRegion.Vertebra
-      )
-        regrown.push(w);
+    for (const w of next) {
+      if (w < 0 || regions[w] !== VoxelRegion.Vertebra) continue;
+      if (out[w] === VoxelRegion.PosteriorTrabecular) regrown.push(w);
+    }
   }
   for (const w of regrown) out[w] = VoxelRegion.BodyTrabecular;
   let bodyVoxelCount = 0;
-  for (const r of out) if (r === VoxelRegion.BodyTrabecular) bodyVoxelCount++;
-  posteriorVoxelCount -= bodyVoxelCount;
+  for (let v = 0; v < out.length; v++) {
+    if (regions[v] === VoxelRegion.Vertebra && out[v] === VoxelRegion.BodyTrabecular) {
+      bodyVoxelCount++;
+    }
+  }
   return {
     regions: out,
-    bodyVoxelCount: body.length,
-    posteriorVoxelCount: posteriorVoxelCount - body.length,
+    bodyVoxelCount,
+    posteriorVoxelCount: posteriorVoxelCount - bodyVoxelCount,
   };
 }
