@@ -63,6 +63,7 @@ export function buildReport(parts: ReportParts) {
       stiffnessNPerMm: analysis.stiffnessNPerMm,
       appliedDisplacementMm: analysis.appliedDisplacementMm,
       reactionForceN: analysis.reactionForceN,
+      reactionForceFixedN: analysis.reactionForceFixedN,
       forceAtReportStrainN: analysis.forceAtReportStrainN,
       failureLoadN: failure.failureLoadN,
       criticalStrainRatio: failure.criticalRatio,

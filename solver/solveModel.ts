@@ -46,6 +46,8 @@ export interface AnalysisResult {
   readonly appliedDisplacementMm: number;
   /** Reaction force on the loaded face along the axis, N (negative: compression). */
   readonly reactionForceN: number;
+  /** Reaction force on the fixed face along the axis, N; equilibrium: about -reactionForceN. */
+  readonly reactionForceFixedN: number;
   /** Axial stiffness |F| / delta in N/mm. */
   readonly stiffnessNPerMm: number;
   /** |F| at the report strain (default 0.2 % apparent strain), N. */
@@ -114,6 +116,7 @@ export async function analyseModel(
   const u = solved.x;
   const forces = internalForces(mesh, materials, u);
   const reactionForceN = axialReaction(forces, model.loadedNodes, model.axis);
+  const reactionForceFixedN = axialReaction(forces, model.fixedNodes, model.axis);
   const magnitude = Math.abs(reactionForceN);
   const strains = computeElementStrains(mesh, u);
   const failure = computeFailureLoad(
@@ -135,6 +138,7 @@ export async function analyseModel(
     displacementMm: u,
     appliedDisplacementMm: displacement,
     reactionForceN,
+    reactionForceFixedN,
     stiffnessNPerMm: magnitude / displacement,
     forceAtReportStrainN,
     strains,

@@ -109,6 +109,7 @@ describe('compression analysis of a capped prism', () => {
     expect(result.appliedDisplacementMm).toBeCloseTo(0.08, 14);
     expect(result.stiffnessNPerMm).toBeCloseTo(stiffness, 6);
     expect(result.reactionForceN).toBeCloseTo(-stiffness * 0.08, 6);
+    expect(result.reactionForceFixedN).toBeCloseTo(stiffness * 0.08, 6);
     expect(result.forceAtReportStrainN).toBeCloseTo(stiffness * 0.016, 6);
     expect(result.failure.failureLoadN).toBeCloseTo(eBone * area * 0.0077, 5);
     // Bone elements touching the caps (the layers at z in 1..2 and 6..7) are excluded.
