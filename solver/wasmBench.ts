@@ -64,8 +64,12 @@ export interface NativeKernelRun {
   readonly solveMs: number;
   /** solveMs / iterations. */
   readonly msPerIteration: number;
+  /** Thread CPU time of the solve per iteration in ms (robust on a busy machine). */
+  readonly cpuMsPerIteration: number;
   /** Mean time of one block sparse product alone, in ms. */
   readonly matvecMs: number;
+  /** Mean thread CPU time of one product alone, in ms. */
+  readonly matvecCpuMs: number;
   /** The solution (3 per node). */
   readonly x: Float64Array;
 }
@@ -114,7 +118,9 @@ export function runNativeKernel(
       relativeResidual: report.relativeResidual,
       solveMs: report.solveMs,
       msPerIteration: report.msPerIteration,
+      cpuMsPerIteration: report.cpuMsPerIteration,
       matvecMs: report.matvecMs,
+      matvecCpuMs: report.matvecCpuMs,
       x,
     };
   } finally {
