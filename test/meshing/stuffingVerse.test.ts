@@ -28,7 +28,7 @@ function readLabels(): { grid: GridGeometry; labels: Uint8Array } {
     [2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)],
     [2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b],
   ];
-  const qfac = header.qfac < 0 ? -1 : 1;
+  const qfac = header.pixDims[0] < 0 ? -1 : 1; // NIfTI keeps qfac in pixdim[0]
   const scale = [header.pixDims[1], header.pixDims[2], qfac * header.pixDims[3]];
   const offset = [header.qoffset_x, header.qoffset_y, header.qoffset_z];
   const voxelToWorld = new Float64Array(16);
