@@ -217,7 +217,7 @@ export class GpuPcg {
     this.dispatch(pass, this.kernels.start, this.groups.start, this.nodeGroups);
     this.reduce(pass, this.groups.dotRz, this.kernels.finishRz, this.groups.finishRz);
     pass.end();
-    queue.submit([encoder.finish()]);
+    queue.submit([encoder.finish({ label: encoder.label })]);
 
     // Group g + 1 is submitted before group g's scalars are read, so the GPU never waits for
     // the host; the group in flight when the residual is met only improves the solution.
@@ -322,7 +322,7 @@ export class GpuPcg {
 
     const readback = this.scalarReadbacks[this.groupParity++ % 2];
     encoder.copyBufferToBuffer(this.scalars, 0, readback, 0, SCALAR_BYTES);
-    this.context.device.queue.submit([encoder.finish()]);
+    this.context.device.queue.submit([encoder.finish({ label: encoder.label })]);
     const bytes = await this.mapRead(readback);
     return new Float32Array(bytes);
   }
@@ -330,7 +330,7 @@ export class GpuPcg {
   private async readVector(vector: GPUBuffer): Promise<Float32Array> {
     const encoder = this.context.device.createCommandEncoder({ label: 'pcg read solution' });
     encoder.copyBufferToBuffer(vector, 0, this.vectorReadback, 0, vector.size);
-    this.context.device.queue.submit([encoder.finish()]);
+    this.context.device.queue.submit([encoder.finish({ label: encoder.label })]);
     const bytes = await this.mapRead(this.vectorReadback);
     return new Float32Array(bytes, 0, 3 * this.matrix.blockRowCount);
   }
