@@ -1,0 +1,162 @@
+/**
+ * `vph mesh INPUT [input options] --out DIR [model options]`: builds the vertebra model (mesh,
+ * caps, materials, loading faces) without solving it, and writes DIR/model.vtu (region, modulus
+ * and density per element; the loading faces per node), DIR/model.inp (a CalculiX/Abaqus deck of
+ * the axial compression case) and DIR/mesh.json (the build report and mesh quality). Prints the
+ * mesh quality, the axis and the warnings.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../../core/errors.js';
+import { createLogger } from '../../core/log.js';
+import { inputOptionsHelp, parseInputArgs } from '../../input/inputArgs.js';
+import { loadVertebraImage } from '../../input/loadVertebra.js';
+import { buildVertebraModel, type ModelOptions } from '../../meshing/buildModel.js';
+import { writeInp } from '../../meshing/inp.js';
+import { materialLaws } from '../../meshing/materialLaws.js';
+import { writeVtu } from '../../meshing/vtu.js';
+import type { Command } from '../command.js';
+
+const meshOptionSpec = {
+  out: { type: 'string' },
+  'element-size': { type: 'string' },
+  law: { type: 'string' },
+  'cap-thickness': { type: 'string' },
+  axis: { type: 'string' },
+  'inp-materials': { type: 'string' },
+  'inp-strain': { type: 'string' },
+  quiet: { type: 'boolean' },
+} as const;
+
+const axisMethods = ['auto', 'principal-axes', 'image', 'labelled-caps'] as const;
+
+const help = `usage: vph mesh INPUT --out DIR [options]
+
+Builds the finite-element model of one vertebra without solving it: tetrahedral mesh of bone
+and bone-cement caps, element moduli from the scan, loading faces. Writes DIR/model.vtu
+(ParaView), DIR/model.inp (CalculiX/Abaqus deck) and DIR/mesh.json (report and mesh quality).
+
+${inputOptionsHelp}
+
+model options:
+  --out DIR              output folder (created if missing; required)
+  --element-size MM      target tetrahedron edge in mm (default 1.0)
+  --law NAME             density-modulus law: ${Object.keys(materialLaws).join(', ')}
+                         (default morgan2003-vertebra)
+  --cap-thickness MM     cement beyond the body's extreme point along the axis (default 3)
+  --axis METHOD          auto (default: labelled caps' normal, else the body's principal axis)
+                         | principal-axes | image | labelled-caps
+  --inp-materials M      binned (default, at most 256 materials) | per-element
+  --inp-strain S         apparent strain prescribed in the deck (default 0.002)
+  --quiet                no progress lines on stderr`;
+
+function positiveNumber(flag: string, text: unknown, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (typeof text !== 'string' || text.trim() === '' || !(value > 0) || !Number.isFinite(value)) {
+    throw new UserError(`--${flag}: '${String(text)}' is not a positive number`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  flag: string,
+  text: unknown,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  if (text === undefined) return fallback;
+  if (!(allowed as readonly unknown[]).includes(text)) {
+    throw new UserError(`--${flag}: '${String(text)}' is not one of ${allowed.join(', ')}`);
+  }
+  return text as T;
+}
+
+async function run(args: string[]): Promise<void> {
+  const { options, extra } = parseInputArgs(args, meshOptionSpec);
+  const out = extra.out as string | undefined;
+  if (out === undefined) throw new UserError('--out: an output folder is required');
+  const law = (extra.law as string | undefined) ?? 'morgan2003-vertebra';
+  const modelOptions: Partial<ModelOptions> = {
+    elementSizeMm: positiveNumber('element-size', extra['element-size'], 1),
+    law: oneOf('law', law, Object.keys(materialLaws), 'morgan2003-vertebra'),
+    capThicknessMm: positiveNumber('cap-thickness', extra['cap-thickness'], 3),
+    axisMethod: oneOf('axis', extra.axis, axisMethods, 'auto'),
+    source: options.ctPath,
+  };
+  const inpMaterials = oneOf(
+    'inp-materials',
+    extra['inp-materials'],
+    ['binned', 'per-element'] as const,
+    'binned',
+  );
+  const strain = positiveNumber('inp-strain', extra['inp-strain'], 0.002);
+  const log = createLogger(extra.quiet === true);
+
+  const loaded = await loadVertebraImage(options, log);
+  for (const warning of loaded.warnings) log.warn(warning);
+  const { model, quality, report } = buildVertebraModel(loaded.image, modelOptions, log);
+
+  mkdirSync(out, { recursive: true });
+  const nodeCount = model.mesh.nodes.length / 3;
+  const face = new Uint8Array(nodeCount);
+  for (const n of model.fixedNodes) face[n] = 1;
+  for (const n of model.loadedNodes) face[n] = 2;
+  writeVtu(join(out, 'model.vtu'), model.mesh, {
+    pointData: [{ name: 'face (1 fixed, 2 loaded)', components: 1, values: face }],
+    cellData: [
+      { name: 'region', components: 1, values: model.region },
+      { name: 'modulus (MPa)', components: 1, values: model.youngsModulusMpa },
+      { name: 'density (mg/cm3)', components: 1, values: model.densityMgCm3 },
+    ],
+  });
+  const displacementMm = strain * model.heightMm;
+  const inp = writeInp(join(out, 'model.inp'), model, {
+    displacementMm,
+    materials: inpMaterials,
+  });
+  const inpReport = {
+    materials: inpMaterials,
+    materialCount: inp.materialCount,
+    modulusRelativeL2: inp.modulusRelativeL2,
+    displacementMm,
+  };
+  writeFileSync(
+    join(out, 'mesh.json'),
+    JSON.stringify(
+      {
+        provenance: loaded.provenance,
+        model: report,
+        quality: { ...quality, dihedralHistogram: Array.from(quality.dihedralHistogram) },
+        inp: inpReport,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+
+  const volumeRatio = report.meshVolumeMm3 / report.maskVolumeMm3;
+  const lines = [
+    `nodes            ${quality.nodeCount}`,
+    `elements         ${quality.elementCount} (body ${report.elementCounts.body}, posterior ${report.elementCounts.posterior}, caps ${report.elementCounts.capInferior} + ${report.elementCounts.capSuperior})`,
+    `dihedral angles  ${quality.minDihedralDeg.toFixed(1)} .. ${quality.maxDihedralDeg.toFixed(1)} deg`,
+    `radius ratio     min ${quality.minRadiusRatio.toFixed(3)}, mean ${quality.meanRadiusRatio.toFixed(3)}`,
+    `inverted         ${quality.invertedCount}`,
+    `volume           mesh ${(report.meshVolumeMm3 / 1000).toFixed(2)} cm3, mask ${(report.maskVolumeMm3 / 1000).toFixed(2)} cm3 (${((volumeRatio - 1) * 100).toFixed(2)} %)`,
+    `surface dev.     ${report.maxSurfaceDeviationMm.toExponential(2)} mm (boundary nodes to the smoothed surface)`,
+    `axis             (${report.axis.map((c) => c.toFixed(4)).join(', ')}), ${report.axisAngleToImageDeg.toFixed(2)} deg from image +z, ${report.axisSource}`,
+    `height           ${report.heightMm.toFixed(2)} mm between the cap faces; ${report.fixedNodeCount} fixed, ${report.loadedNodeCount} loaded nodes`,
+    `law              ${report.lawFormula}`,
+    `inp materials    ${inp.materialCount} (${inpMaterials}), modulus relative L2 difference ${inp.modulusRelativeL2.toExponential(2)}`,
+    `written          ${join(out, 'model.vtu')}, ${join(out, 'model.inp')}, ${join(out, 'mesh.json')}`,
+  ];
+  for (const warning of report.warnings) lines.push(`warning          ${warning}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The `vph mesh` subcommand. */
+export const command: Command = {
+  summary: 'build the vertebra model (mesh, caps, materials) and write .vtu and .inp',
+  help,
+  run,
+};
