@@ -78,35 +78,38 @@ unsafe fn scalar_block_row<F: Fn(usize) -> f64>(
 mod simd {
     use core::arch::wasm32::*;
 
-    /// The first 8 values of a float64 block as four f64x2 and the ninth.
+    /// Columns of rows 0 and 1 of a block, as f64x2 ([B00 B10], [B01 B11], [B02 B12]), and
+    /// row 2 (B20, B21, B22).
+    pub type Columns = ([v128; 3], [f64; 3]);
+
+    /// [`Columns`] of a float64 block: each lane loaded on its own (no shuffles).
     #[inline(always)]
-    pub unsafe fn load_f64(v: *const f64) -> ([v128; 4], f64) {
-        let lanes = [
-            v128_load(v as *const v128),
-            v128_load(v.add(2) as *const v128),
-            v128_load(v.add(4) as *const v128),
-            v128_load(v.add(6) as *const v128),
-        ];
-        (lanes, *v.add(8))
+    pub unsafe fn load_f64(v: *const f64) -> Columns {
+        let pair = |k: usize| {
+            let low = v128_load64_zero(v.add(k) as *const u64);
+            v128_load64_lane::<1>(low, v.add(k + 3) as *const u64)
+        };
+        ([pair(0), pair(1), pair(2)], [*v.add(6), *v.add(7), *v.add(8)])
     }
 
-    /// The first 8 values of a float32 block promoted to four f64x2, and the ninth.
+    /// [`Columns`] of a float32 block: row pairs promoted to float64, then regrouped.
     #[inline(always)]
-    pub unsafe fn load_f32(v: *const f32) -> ([v128; 4], f64) {
-        let lo = v128_load(v as *const v128);
-        let hi = v128_load(v.add(4) as *const v128);
-        let lanes = [
-            f64x2_promote_low_f32x4(lo),
-            f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(lo, lo)),
-            f64x2_promote_low_f32x4(hi),
-            f64x2_promote_low_f32x4(i32x4_shuffle::<2, 3, 2, 3>(hi, hi)),
+    pub unsafe fn load_f32(v: *const f32) -> Columns {
+        let pair = |k: usize| f64x2_promote_low_f32x4(v128_load64_zero(v.add(k) as *const u64));
+        // [B00 B01] [B02 B10] [B11 B12]
+        let (l0, l1, l2) = (pair(0), pair(2), pair(4));
+        let columns = [
+            i64x2_shuffle::<0, 3>(l0, l1),
+            i64x2_shuffle::<1, 2>(l0, l2),
+            i64x2_shuffle::<0, 3>(l1, l2),
         ];
-        (lanes, *v.add(8) as f64)
+        let row2 = [*v.add(6) as f64, *v.add(7) as f64, *v.add(8) as f64];
+        (columns, row2)
     }
 
     /// Block row product with rows 0 and 1 of each block in the two lanes of one f64x2.
     #[inline(always)]
-    pub unsafe fn block_row<T, F: Fn(usize) -> ([v128; 4], f64)>(
+    pub unsafe fn block_row<T, F: Fn(usize) -> Columns>(
         load: F,
         _values: &[T],
         cols: &[u32],
@@ -119,17 +122,13 @@ mod simd {
         for b in begin..end {
             let xp = x.as_ptr().add(3 * *cols.get_unchecked(b) as usize);
             let (x0, x1, x2) = (*xp, *xp.add(1), *xp.add(2));
-            // l = [B00 B01] [B02 B10] [B11 B12] [B20 B21]; columns of rows 0 and 1:
-            let ([l0, l1, l2, l3], b22) = load(9 * b);
-            let c0 = i64x2_shuffle::<0, 3>(l0, l1);
-            let c1 = i64x2_shuffle::<1, 2>(l0, l2);
-            let c2 = i64x2_shuffle::<0, 3>(l1, l2);
+            let ([c0, c1, c2], [b20, b21, b22]) = load(9 * b);
             let t = f64x2_add(
                 f64x2_mul(c0, f64x2_splat(x0)),
                 f64x2_mul(c1, f64x2_splat(x1)),
             );
             y01 = f64x2_add(y01, f64x2_add(t, f64x2_mul(c2, f64x2_splat(x2))));
-            y2 += f64x2_extract_lane::<0>(l3) * x0 + f64x2_extract_lane::<1>(l3) * x1 + b22 * x2;
+            y2 += b20 * x0 + b21 * x1 + b22 * x2;
         }
         (f64x2_extract_lane::<0>(y01), f64x2_extract_lane::<1>(y01), y2)
     }
