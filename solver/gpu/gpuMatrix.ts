@@ -9,7 +9,7 @@
  */
 import type { BlockSparseMatrix, BlockSparsityPattern } from '../blockSparse.js';
 import { SolverError } from '../linearSolver.js';
-import { WORKGROUP_SIZE, type GpuContext } from './gpuContext.js';
+import { GpuDeviceError, WORKGROUP_SIZE, type GpuContext } from './gpuContext.js';
 
 /** Bytes of one 3x3 float32 block. */
 const BLOCK_BYTES = 9 * 4;
@@ -116,6 +116,16 @@ export interface GpuMatrix {
   readonly inverseDiagonal: GPUBuffer;
 }
 
+/** The block row with the most blocks, and how many it has. */
+function widestRow(pattern: BlockSparsityPattern): { row: number; blocks: number } {
+  let widest = { row: 0, blocks: 0 };
+  for (let row = 0; row < pattern.blockRowCount; row++) {
+    const blocks = pattern.rowOffsets[row + 1] - pattern.rowOffsets[row];
+    if (blocks > widest.blocks) widest = { row, blocks };
+  }
+  return widest;
+}
+
 /** The largest absolute value in `values`. */
 function maxAbs(values: Float64Array): number {
   let max = 0;
@@ -147,6 +157,14 @@ export function uploadMatrix(
   queue.writeBuffer(rowOffsets, 0, pattern.rowOffsets);
 
   const maxRows = context.limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE;
+  const widest = widestRow(pattern);
+  if (widest.blocks * BLOCK_BYTES > bindingBytes) {
+    throw new GpuDeviceError(
+      `WebGPU adapter '${context.adapterName}': block row ${widest.row} needs ` +
+        `${widest.blocks * BLOCK_BYTES} B of values, over the storage binding of ` +
+        `${bindingBytes} B (maxStorageBufferBindingSize)`,
+    );
+  }
   const plan = planRowChunks(pattern, Math.floor(bindingBytes / BLOCK_BYTES), maxRows);
   const chunks = plan.map((chunk, index): GpuMatrixChunk => {
     const { blockStart, blockEnd } = chunk;

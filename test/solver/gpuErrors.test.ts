@@ -61,6 +61,23 @@ describe('GPU device failures', () => {
   });
 });
 
+describe('GPU binding limit', () => {
+  it('names the limit when one block row alone exceeds the storage binding', async () => {
+    const solver = await createGpuSolver({ maxStorageBindingBytes: 100 });
+    const system = elasticityBox(2, 2, 2, 10);
+    try {
+      // The widest row is the centre node 13: itself and 14 neighbours, 15 blocks of 36 B.
+      const attempt = solver.solve(system.matrix, system.rhs, options);
+      await expect(attempt).rejects.toThrow(GpuDeviceError);
+      await expect(attempt).rejects.toThrow(
+        /block row 13 needs 540 B of values, over the storage binding of 100 B \(maxStorageBuff/,
+      );
+    } finally {
+      await solver.dispose();
+    }
+  });
+});
+
 describe('GPU solve failures', () => {
   it('stops at the iteration limit with a SolverError', async () => {
     const solver = await createGpuSolver();
