@@ -20,7 +20,7 @@ struct CopyParams {
   unused1: u32,
 }
 
-override workgroupSize: u32 = 64;
+override workgroupSize: u32;
 
 @group(0) @binding(0) var<storage, read> source: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read_write> destination: array<vec4<f32>>;

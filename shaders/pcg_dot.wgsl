@@ -20,7 +20,7 @@ struct VectorParams {
   unused1: u32,
 }
 
-override workgroupSize: u32 = 64;
+override workgroupSize: u32;
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;

@@ -28,7 +28,7 @@ struct VectorParams {
   unused1: u32,
 }
 
-override workgroupSize: u32 = 64;
+override workgroupSize: u32;
 override slotRz: u32;
 override slotPq: u32;
 override slotAlpha: u32;

@@ -29,7 +29,7 @@ struct ChunkParams {
   unused: u32,
 }
 
-override workgroupSize: u32 = 64;
+override workgroupSize: u32;
 
 @group(0) @binding(0) var<storage, read> rowOffsets: array<u32>;
 @group(0) @binding(1) var<storage, read> colIndices: array<u32>;

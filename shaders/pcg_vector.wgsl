@@ -8,7 +8,7 @@
 //   4 r        : array<f32>, read_write. Residual, same layout.
 //   5 z        : array<f32>, read_write. Preconditioned residual M r, same layout.
 //   6 inverseDiagonal : array<f32>, read. Inverse of each node's 3x3 diagonal block, 9 per node,
-//                row-major (inverse stiffness units, mm/N, matching the matrix's scaling).
+//                row-major (mm/N, divided by the scale the host applied to the matrix).
 //   7 params   : uniform VectorParams (nodeCount: nodes, 3 entries each).
 //
 // Overrides: workgroupSize (u32) invocations per workgroup; slotAlpha, slotBeta: scalar slots.
@@ -26,7 +26,7 @@ struct VectorParams {
   unused1: u32,
 }
 
-override workgroupSize: u32 = 64;
+override workgroupSize: u32;
 override slotAlpha: u32;
 override slotBeta: u32;
 
