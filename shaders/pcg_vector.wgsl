@@ -42,11 +42,10 @@ override slotBeta: u32;
 // The block-Jacobi preconditioner applied to one node's residual.
 fn precondition(node: u32, residual: vec3<f32>) -> vec3<f32> {
   let m = 9u * node;
-  return vec3<f32>(
-    dot(vec3<f32>(inverseDiagonal[m], inverseDiagonal[m + 1u], inverseDiagonal[m + 2u]), residual),
-    dot(vec3<f32>(inverseDiagonal[m + 3u], inverseDiagonal[m + 4u], inverseDiagonal[m + 5u]), residual),
-    dot(vec3<f32>(inverseDiagonal[m + 6u], inverseDiagonal[m + 7u], inverseDiagonal[m + 8u]), residual),
-  );
+  let row0 = vec3<f32>(inverseDiagonal[m], inverseDiagonal[m + 1u], inverseDiagonal[m + 2u]);
+  let row1 = vec3<f32>(inverseDiagonal[m + 3u], inverseDiagonal[m + 4u], inverseDiagonal[m + 5u]);
+  let row2 = vec3<f32>(inverseDiagonal[m + 6u], inverseDiagonal[m + 7u], inverseDiagonal[m + 8u]);
+  return vec3<f32>(dot(row0, residual), dot(row1, residual), dot(row2, residual));
 }
 
 @compute @workgroup_size(workgroupSize)
