@@ -23,7 +23,7 @@ export const wasmMemoryLimitBytes = 4 * 1024 ** 3;
 const reservedBytes = 16 * 1024 ** 2;
 
 /** Status codes of {@link WasmKernel.run}, as returned by the kernel's `vph_pcg_run`. */
-export const enum PcgStatus {
+export enum PcgStatus {
   /** The iteration budget of this call is spent; not converged yet. */
   Running = 0,
   /** The recurrence residual reached the tolerance. */
@@ -39,7 +39,7 @@ export const enum PcgStatus {
 }
 
 /** Reduction slots of the kernel (`vph_scalars`). */
-export const enum Slot {
+export enum Slot {
   /** Local p . q. */
   PQ = 0,
   /** Local r . r. */
@@ -118,6 +118,48 @@ export function kernelBytes(
   return localBlocks * perBlock + localRows * perLocalRow + globalRows * 24 + reservedBytes;
 }
 
+/**
+ * Throws the UserError for a row block that cannot fit in one instance's 4 GiB, naming the
+ * size; returns the bytes needed otherwise.
+ */
+export function checkKernelFits(
+  globalRows: number,
+  localRows: number,
+  localBlocks: number,
+  matrixPrecision: 'f64' | 'f32',
+): number {
+  const bytes = kernelBytes(globalRows, localRows, localBlocks, matrixPrecision);
+  if (bytes <= wasmMemoryLimitBytes) return bytes;
+  throw new UserError(
+    `wasm solver: system of ${3 * globalRows} equations (${localBlocks} blocks in one row block) ` +
+      `needs ${(bytes / 1024 ** 3).toFixed(2)} GiB per instance, over the 4 GiB WebAssembly ` +
+      `limit; use more threads, a coarser mesh or another backend`,
+  );
+}
+
+/** The error for a singular diagonal block (as the reference backend reports it). */
+export function singularBlockError(node: number): SolverError {
+  return new SolverError('not-a-number', 0, NaN, `diagonal block of node ${node} is singular`);
+}
+
+/**
+ * First node whose 3x3 diagonal block has a zero or non-finite determinant (the kernel's own
+ * test, done here in the main thread before row blocks go to workers), or -1.
+ */
+export function findSingularDiagonal(matrix: BlockSparseMatrix): number {
+  const { blockRowCount, diagonalIndex } = matrix.pattern;
+  const m = matrix.values;
+  for (let node = 0; node < blockRowCount; node++) {
+    const v = 9 * diagonalIndex[node];
+    const c00 = m[v + 4] * m[v + 8] - m[v + 5] * m[v + 7];
+    const c01 = m[v + 2] * m[v + 7] - m[v + 1] * m[v + 8];
+    const c02 = m[v + 1] * m[v + 5] - m[v + 2] * m[v + 4];
+    const det = m[v] * c00 + m[v + 3] * c01 + m[v + 6] * c02;
+    if (!(Math.abs(det) > 0) || !Number.isFinite(det)) return node;
+  }
+  return -1;
+}
+
 /** A row block of the matrix: rows `rowBegin .. rowEnd` (block rows). */
 export interface RowBlock {
   /** First block row. */
@@ -189,15 +231,8 @@ export class WasmKernel {
     const localBlocks = block.colIndices.length;
     const first = block.rowOffsets[0];
     const equations = 3 * block.globalRows;
-    const bytes = kernelBytes(block.globalRows, localRows, localBlocks, matrixPrecision);
+    const bytes = checkKernelFits(block.globalRows, localRows, localBlocks, matrixPrecision);
     const gib = (bytes / 1024 ** 3).toFixed(2);
-    if (bytes > wasmMemoryLimitBytes) {
-      throw new UserError(
-        `wasm solver: system of ${equations} equations (${localBlocks} blocks in one row block) ` +
-          `needs ${gib} GiB per instance, over the 4 GiB WebAssembly limit; ` +
-          `use more threads, a coarser mesh or another backend`,
-      );
-    }
 
     const instance = new wasmApi.Instance(kernelModule(), {});
     const exports = instance.exports as unknown as KernelExports;
@@ -231,8 +266,7 @@ export class WasmKernel {
     if (code === 0) return;
     const scalars = this.scalars;
     if (code === 3) {
-      const note = `diagonal block of node ${scalars[Slot.FaultRow]} is singular`;
-      throw new SolverError('not-a-number', 0, NaN, note);
+      throw singularBlockError(scalars[Slot.FaultRow]);
     }
     const what = code === 2 ? `block row ${scalars[Slot.FaultRow]} has no diagonal block` : '';
     throw new Error(`wasm solver: malformed block sparse matrix ${what}`.trim());

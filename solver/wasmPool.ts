@@ -4,7 +4,7 @@
  * product); each worker (solver/wasmWorker.ts) loads its block once per solve, and all workers
  * run each PCG chunk together. The result of worker 0 stands for all (they agree exactly).
  */
-import { transfer, wrap, type Remote } from 'comlink';
+import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,13 @@ import { Worker } from 'node:worker_threads';
 import type { BlockSparseMatrix } from './blockSparse.js';
 import type { PcgEngine } from './wasmDriver.js';
 import { barrierBytes } from './wasmBarrier.js';
-import type { RowBlock, RowBlockData } from './wasmKernel.js';
+import {
+  checkKernelFits,
+  findSingularDiagonal,
+  singularBlockError,
+  type RowBlock,
+  type RowBlockData,
+} from './wasmKernel.js';
 import type { WorkerApi, WorkerSetup } from './wasmWorker.js';
 
 /** A set of kernel workers. */
@@ -87,8 +93,17 @@ function setupFor(
 export async function createWasmPool(threads: number): Promise<WasmPool> {
   const workers = Array.from({ length: threads }, startWorker);
   const apis: Remote<WorkerApi>[] = workers.map((w) => wrap<WorkerApi>(nodeEndpoint(w)));
-  const all = <T>(call: (api: Remote<WorkerApi>) => Promise<T>): Promise<T[]> =>
-    Promise.all(apis.map(call));
+
+  // Idle workers do not keep the process alive; a call in flight does.
+  workers.forEach((w) => w.unref());
+  async function all<T>(call: (api: Remote<WorkerApi>, index: number) => Promise<T>) {
+    workers.forEach((w) => w.ref());
+    try {
+      return await Promise.all(apis.map(call));
+    } finally {
+      workers.forEach((w) => w.unref());
+    }
+  }
 
   async function load(matrix: BlockSparseMatrix, rhs: Float64Array, precision: 'f64' | 'f32') {
     const n = 3 * matrix.pattern.blockRowCount;
@@ -98,15 +113,20 @@ export async function createWasmPool(threads: number): Promise<WasmPool> {
       sharedBarrier: new SharedArrayBuffer(barrierBytes),
     };
     const ranges = splitRows(matrix.pattern.rowOffsets, threads);
-    await Promise.all(
-      apis.map((api, index) => {
-        const part = setupFor(matrix, rhs, ranges[index], shared);
-        const setup: WorkerSetup = { ...part, index, workers: threads, matrixPrecision: precision };
-        const { rowOffsets, colIndices, values, rhs: localRhs } = part.block;
-        const buffers = [rowOffsets.buffer, colIndices.buffer, values.buffer, localRhs.buffer];
-        return api.load(transfer(setup, buffers));
-      }),
-    );
+    // Refuse here what a worker would refuse (its errors would lose their class in transit).
+    for (const { rowBegin, rowEnd } of ranges) {
+      const blocks = matrix.pattern.rowOffsets[rowEnd] - matrix.pattern.rowOffsets[rowBegin];
+      checkKernelFits(matrix.pattern.blockRowCount, rowEnd - rowBegin, blocks, precision);
+    }
+    const singular = findSingularDiagonal(matrix);
+    if (singular >= 0) throw singularBlockError(singular);
+    await all((api, index) => {
+      const part = setupFor(matrix, rhs, ranges[index], shared);
+      const setup: WorkerSetup = { ...part, index, workers: threads, matrixPrecision: precision };
+      const { rowOffsets, colIndices, values, rhs: localRhs } = part.block;
+      const buffers = [rowOffsets.buffer, colIndices.buffer, values.buffer, localRhs.buffer];
+      return api.load(transfer(setup, buffers));
+    });
 
     const engine: PcgEngine = {
       start: async () => (await all((api) => api.start()))[0],
@@ -128,7 +148,7 @@ export async function createWasmPool(threads: number): Promise<WasmPool> {
     load,
     async dispose() {
       await all((api) => api.unload());
-      apis.forEach((api) => api[Symbol.for('comlink.releaseProxy') as never]);
+      apis.forEach((api) => api[releaseProxy]());
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };

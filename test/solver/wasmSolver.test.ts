@@ -189,6 +189,11 @@ describe('WebAssembly PCG, two worker threads', () => {
   });
 
   it('reports failures as the single thread does', async () => {
+    const singular = twoNodeMatrix([identity, zero, zero, zero]);
+    const refused = threaded.solve(singular, new Float64Array(6).fill(1), options);
+    await expect(refused).rejects.toThrow(/node 1 is singular/);
+    await expect(refused).rejects.toBeInstanceOf(SolverError);
+
     const solve = threaded.solve(system.matrix, system.rhs, { ...options, maxIterations: 9 });
     await expect(solve).rejects.toMatchObject({
       failure: 'max-iterations',
