@@ -36,7 +36,7 @@ export interface ModelOptions {
   readonly capClearanceMm: number;
   /** Deepest endplate concavity the generated caps fill, mm (default 10). */
   readonly capMaxDepthMm: number;
-  /** Gaussian smoothing of the voxel surface, mm (default: a third of the largest voxel spacing). */
+  /** Gaussian smoothing of the voxel surface, mm (default: a third of the largest spacing). */
   readonly smoothingMm: number;
   /** Disc radius for the body/posterior split of a whole-vertebra label, mm (default 5). */
   readonly openingRadiusMm: number;
@@ -122,7 +122,8 @@ export function buildVertebraModel(
     regions = split.regions;
     log.phase(
       'body',
-      `split whole-vertebra label: ${split.bodyVoxelCount} body, ${split.posteriorVoxelCount} posterior voxels`,
+      `split whole-vertebra label: ${split.bodyVoxelCount} body, ` +
+        `${split.posteriorVoxelCount} posterior voxels`,
       performance.now() - start,
     );
   }
@@ -142,7 +143,10 @@ export function buildVertebraModel(
   });
   log.phase(
     'caps',
-    `axis (${axis.axis.map((c) => c.toFixed(3)).join(', ')}) ${axis.angleToImageDeg.toFixed(1)} deg from +z, height ${caps.planes.heightMm.toFixed(1)} mm, cap voxels ${caps.labelledCapVoxels} labelled + ${caps.generatedCapVoxels} generated`,
+    `axis (${axis.axis.map((c) => c.toFixed(3)).join(', ')}) ` +
+      `${axis.angleToImageDeg.toFixed(1)} deg from +z, ` +
+      `height ${caps.planes.heightMm.toFixed(1)} mm, ` +
+      `cap voxels ${caps.labelledCapVoxels} labelled + ${caps.generatedCapVoxels} generated`,
     performance.now() - start,
   );
 
@@ -154,7 +158,9 @@ export function buildVertebraModel(
   const dropped = Array.from(kept.droppedVolumesMm3);
   if (dropped.length > 0) {
     warnings.push(
-      `mesh: dropped ${dropped.length} islands totalling ${dropped.reduce((a, b) => a + b, 0).toFixed(1)} mm3 (largest ${dropped[0].toFixed(1)} mm3)`,
+      `mesh: dropped ${dropped.length} islands totalling ` +
+        `${dropped.reduce((a, b) => a + b, 0).toFixed(1)} mm3 ` +
+        `(largest ${dropped[0].toFixed(1)} mm3)`,
     );
   }
   const quality = meshQuality(mesh);
@@ -166,7 +172,9 @@ export function buildVertebraModel(
   const deviation = surfaceDeviationMm(mesh, domain);
   log.phase(
     'mesh',
-    `${quality.nodeCount} nodes, ${quality.elementCount} tetrahedra, h = ${opts.elementSizeMm} mm, dihedral ${quality.minDihedralDeg.toFixed(1)}..${quality.maxDihedralDeg.toFixed(1)} deg`,
+    `${quality.nodeCount} nodes, ${quality.elementCount} tetrahedra, ` +
+      `h = ${opts.elementSizeMm} mm, dihedral ` +
+      `${quality.minDihedralDeg.toFixed(1)}..${quality.maxDihedralDeg.toFixed(1)} deg`,
     performance.now() - start,
   );
 
@@ -213,7 +221,8 @@ export function buildVertebraModel(
   );
   if (fixedNodes.length < 3 || loadedNodes.length < 3) {
     throw new NumericalError(
-      `cap faces have ${fixedNodes.length} fixed and ${loadedNodes.length} loaded nodes (need 3 each)`,
+      `cap faces have ${fixedNodes.length} fixed and ${loadedNodes.length} loaded nodes ` +
+        '(need 3 each)',
       { fixed: fixedNodes.length, loaded: loadedNodes.length },
     );
   }

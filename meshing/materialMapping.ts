@@ -10,7 +10,8 @@
  * bone corners are renormalised), so that air or cement next to the bone surface does not soften
  * the surface elements. A point with no bone voxel among its 8 corners takes the nearest bone
  * voxel within 3 voxels. Voxels flagged invalid never become a modulus: a bone element that
- * contains an invalid voxel's centre or samples an invalid bone voxel is counted, and any such element is a UserError naming their number and share.
+ * contains an invalid voxel's centre or samples an invalid bone voxel is counted, and any such
+ * element is a UserError naming their number and share.
  */
 import { UserError } from '../core/errors.js';
 import type { VertebraImage } from '../input/volume.js';
@@ -143,7 +144,8 @@ export function mapElementMaterial(
       if (count === 0 || !(pointWeight > 0)) {
         throw new UserError(
           `${options.source ?? 'density'}: element ${e} lies more than 3 voxels from any bone ` +
-            `voxel (point at voxel ${uvw.map((x) => +x.toFixed(1)).join(', ')} of ${ni}x${nj}x${nk})`,
+            `voxel (point at voxel ${uvw.map((x) => +x.toFixed(1)).join(', ')} ` +
+            `of ${ni}x${nj}x${nk})`,
         );
       }
       sumE += (weights[q] * pointE) / pointWeight;

@@ -135,20 +135,31 @@ async function run(args: string[]): Promise<void> {
     ) + '\n',
   );
 
-  const volumeRatio = report.meshVolumeMm3 / report.maskVolumeMm3;
+  const volumePercent = ((report.meshVolumeMm3 / report.maskVolumeMm3 - 1) * 100).toFixed(2);
+  const counts = report.elementCounts;
+  const cm3 = (mm3: number) => `${(mm3 / 1000).toFixed(2)} cm3`;
+  const written = ['model.vtu', 'model.inp', 'mesh.json'].map((f) => join(out, f));
   const lines = [
     `nodes            ${quality.nodeCount}`,
-    `elements         ${quality.elementCount} (body ${report.elementCounts.body}, posterior ${report.elementCounts.posterior}, caps ${report.elementCounts.capInferior} + ${report.elementCounts.capSuperior})`,
-    `dihedral angles  ${quality.minDihedralDeg.toFixed(1)} .. ${quality.maxDihedralDeg.toFixed(1)} deg`,
-    `radius ratio     min ${quality.minRadiusRatio.toFixed(3)}, mean ${quality.meanRadiusRatio.toFixed(3)}`,
+    `elements         ${quality.elementCount} (body ${counts.body}, ` +
+      `posterior ${counts.posterior}, caps ${counts.capInferior} + ${counts.capSuperior})`,
+    `dihedral angles  ${quality.minDihedralDeg.toFixed(1)} .. ` +
+      `${quality.maxDihedralDeg.toFixed(1)} deg`,
+    `radius ratio     min ${quality.minRadiusRatio.toFixed(3)}, ` +
+      `mean ${quality.meanRadiusRatio.toFixed(3)}`,
     `inverted         ${quality.invertedCount}`,
-    `volume           mesh ${(report.meshVolumeMm3 / 1000).toFixed(2)} cm3, mask ${(report.maskVolumeMm3 / 1000).toFixed(2)} cm3 (${((volumeRatio - 1) * 100).toFixed(2)} %)`,
-    `surface dev.     ${report.maxSurfaceDeviationMm.toExponential(2)} mm (boundary nodes to the smoothed surface)`,
-    `axis             (${report.axis.map((c) => c.toFixed(4)).join(', ')}), ${report.axisAngleToImageDeg.toFixed(2)} deg from image +z, ${report.axisSource}`,
-    `height           ${report.heightMm.toFixed(2)} mm between the cap faces; ${report.fixedNodeCount} fixed, ${report.loadedNodeCount} loaded nodes`,
+    `volume           mesh ${cm3(report.meshVolumeMm3)}, ` +
+      `mask ${cm3(report.maskVolumeMm3)} (${volumePercent} %)`,
+    `surface dev.     ${report.maxSurfaceDeviationMm.toExponential(2)} mm ` +
+      '(boundary nodes to the smoothed surface)',
+    `axis             (${report.axis.map((c) => c.toFixed(4)).join(', ')}), ` +
+      `${report.axisAngleToImageDeg.toFixed(2)} deg from image +z, ${report.axisSource}`,
+    `height           ${report.heightMm.toFixed(2)} mm between the cap faces; ` +
+      `${report.fixedNodeCount} fixed, ${report.loadedNodeCount} loaded nodes`,
     `law              ${report.lawFormula}`,
-    `inp materials    ${inp.materialCount} (${inpMaterials}), modulus relative L2 difference ${inp.modulusRelativeL2.toExponential(2)}`,
-    `written          ${join(out, 'model.vtu')}, ${join(out, 'model.inp')}, ${join(out, 'mesh.json')}`,
+    `inp materials    ${inp.materialCount} (${inpMaterials}), ` +
+      `modulus relative L2 difference ${inp.modulusRelativeL2.toExponential(2)}`,
+    `written          ${written.join(', ')}`,
   ];
   for (const warning of report.warnings) lines.push(`warning          ${warning}`);
   process.stdout.write(lines.join('\n') + '\n');

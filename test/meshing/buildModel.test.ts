@@ -90,7 +90,8 @@ describe('buildVertebraModel on a synthetic vertebra', () => {
     checkModel(built);
     const { model, report } = built;
     expect(report.axisAngleToImageDeg).toBeLessThan(0.5);
-    expect(report.heightMm).toBeCloseTo(26, 6); // body voxel faces at 10 and 30, 3 mm of cement each
+    // body voxel faces at 10 and 30 mm, 3 mm of cement beyond each
+    expect(report.heightMm).toBeCloseTo(26, 6);
     expect(report.elementCounts.posterior).toBeGreaterThan(0);
     expect(report.elementCounts.capInferior).toBeGreaterThan(0);
     expect(report.elementCounts.capSuperior).toBeGreaterThan(0);
@@ -185,7 +186,7 @@ describe('buildVertebraModel on the real samples', () => {
     expect(built.model.loadedNodes.length).toBeGreaterThan(500);
   });
 
-  it('builds the TotalSegmentator L3 (generated caps) at h = 2 mm, and a permuted copy alike', async () => {
+  it('builds the TotalSeg L3 (generated caps) at h = 2 mm, and a permuted copy alike', async () => {
     const { image } = await loadVertebraImage(
       {
         ctPath: 'data/totalseg-lumbar/ct.nii.gz',

@@ -101,7 +101,7 @@ describe('layoutCaps', () => {
 });
 
 describe('labelledCapsAxis', () => {
-  it('returns the normal of two tilted slabs, pointing from the inferior to the superior one', () => {
+  it('returns the normal of two tilted slabs, from the inferior to the superior one', () => {
     // slabs 2 mm thick, 30 mm wide, normal n tilted 10 degrees about x, 20 mm apart
     const t = (10 * Math.PI) / 180;
     const n = [0, -Math.sin(t), Math.cos(t)];
