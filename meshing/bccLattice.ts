@@ -108,46 +108,44 @@ export function forEachLatticeTet(
   visit: (a: number, b: number, c: number, d: number) => void,
 ): void {
   const [cx, cy, cz] = lattice.cubes;
-  const at = (p: number[]) => latticeVertexId(lattice, p[0], p[1], p[2]);
+  const centre = [0, 0, 0];
   const p = [0, 0, 0];
   const q = [0, 0, 0];
   for (let k = 0; k < cz; k++) {
     for (let j = 0; j < cy; j++) {
       for (let i = 0; i < cx; i++) {
-        const centre = [2 * i + 1, 2 * j + 1, 2 * k + 1];
-        const a = at(centre);
+        centre[0] = 2 * i + 1;
+        centre[1] = 2 * j + 1;
+        centre[2] = 2 * k + 1;
+        const a = latticeVertexId(lattice, centre[0], centre[1], centre[2]);
         for (let axis = 0; axis < 3; axis++) {
           if (centre[axis] + 2 >= 2 * lattice.cubes[axis]) continue;
-          const next = centre.slice();
-          next[axis] += 2;
-          const b = at(next);
+          centre[axis] += 2;
+          const b = latticeVertexId(lattice, centre[0], centre[1], centre[2]);
+          centre[axis] -= 2;
           const u = (axis + 1) % 3;
           const v = (axis + 2) % 3;
           // The square between the two cubes has corners centre + e_axis +- e_u +- e_v.
-          for (const [su, sv, alongU] of SQUARE_EDGES) {
+          for (let edge = 0; edge < 4; edge++) {
+            const side = edge & 1 ? 1 : -1;
             for (let t = 0; t < 3; t++) p[t] = q[t] = centre[t];
             p[axis] = q[axis] = centre[axis] + 1;
-            if (alongU) {
-              p[u] -= 1;
-              q[u] += 1;
-              p[v] = q[v] = centre[v] + sv;
-            } else {
-              p[v] -= 1;
-              q[v] += 1;
-              p[u] = q[u] = centre[u] + su;
-            }
-            visit(a, b, at(p), at(q));
+            // Edges 0, 1 run along u at v = -1, +1; edges 2, 3 run along v at u = -1, +1.
+            const along = edge < 2 ? u : v;
+            const across = edge < 2 ? v : u;
+            p[along] -= 1;
+            q[along] += 1;
+            p[across] += side;
+            q[across] += side;
+            visit(
+              a,
+              b,
+              latticeVertexId(lattice, p[0], p[1], p[2]),
+              latticeVertexId(lattice, q[0], q[1], q[2]),
+            );
           }
         }
       }
     }
   }
 }
-
-/** The four edges of a square: (offset along u, offset along v, whether the edge runs along u). */
-const SQUARE_EDGES: readonly (readonly [number, number, boolean])[] = [
-  [0, -1, true],
-  [0, 1, true],
-  [-1, 0, false],
-  [1, 0, false],
-];

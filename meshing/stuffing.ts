@@ -56,6 +56,9 @@ export const MIN_DIHEDRAL_DEG = 10.7;
 /** Largest dihedral angle the method guarantees, degrees (Labelle & Shewchuk 2007). */
 export const MAX_DIHEDRAL_DEG = 164.8;
 
+/** {@link BCC_NEIGHBOUR_OFFSETS} flattened: 14 neighbours, long ones first. */
+const NEIGHBOUR_STEPS = Int32Array.from(BCC_NEIGHBOUR_OFFSETS.flat());
+
 /** Largest fraction of a long edge at which a cut point warps the lattice vertex. */
 export const ALPHA_LONG = 0.24999;
 /** Largest fraction of a short edge at which a cut point warps the lattice vertex. */
@@ -132,9 +135,13 @@ class StuffingState {
       latticeVertexCoords(lattice, v, coords);
       let best = -1;
       let bestFraction = Infinity;
-      for (let n = 0; n < BCC_NEIGHBOUR_OFFSETS.length; n++) {
-        const [dx, dy, dz] = BCC_NEIGHBOUR_OFFSETS[n];
-        const w = latticeVertexId(lattice, coords[0] + dx, coords[1] + dy, coords[2] + dz);
+      for (let n = 0; n < 14; n++) {
+        const w = latticeVertexId(
+          lattice,
+          coords[0] + NEIGHBOUR_STEPS[3 * n],
+          coords[1] + NEIGHBOUR_STEPS[3 * n + 1],
+          coords[2] + NEIGHBOUR_STEPS[3 * n + 2],
+        );
         if (w < 0 || !(phi[v] * phi[w] < 0)) continue;
         const cut = this.cutPoint(v, w);
         const fromV = v < w ? this.cutT.at(cut) : 1 - this.cutT.at(cut);
@@ -186,6 +193,14 @@ class StuffingState {
   /** Step 4: appends the stencil's tetrahedra for lattice tetrahedron (a, b, c, d). */
   fillTet(a: number, b: number, c: number, d: number, out: GrowableUint32): void {
     const { phi } = this;
+    const [pa, pb, pc, pd] = [phi[a], phi[b], phi[c], phi[d]];
+    if (pa > 0 || pb > 0 || pc > 0 || pd > 0) {
+      if (pa >= 0 && pb >= 0 && pc >= 0 && pd >= 0) return;
+    } else if (pa < 0 && pb < 0 && pc < 0 && pd < 0) {
+      out.push4(a, b, c, d);
+      return;
+    }
+
     const ids = [a, b, c, d];
     const neg: number[] = [];
     const zero: number[] = [];
