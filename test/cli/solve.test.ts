@@ -1,6 +1,6 @@
 /**
  * `vph solve` end to end on both real samples at coarse element sizes (the README's numbers
- * come from bench/refinement.ts at h = 1 mm and finer), plus its failure modes.
+ * come from test/solver/refinementStudy.ts at h = 1 mm and finer), plus its failure modes.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -113,6 +113,31 @@ describe('vph solve on the VerSe L2 sample', () => {
     expect(run.stdout).toMatch(/^stiffness\s+[\d.]+ kN\/mm$/m);
     expect(run.stdout).toMatch(/^failure load\s+[\d.]+ kN$/m);
     expect(run.stdout).toMatch(/UNCALIBRATED/);
+  });
+});
+
+const hasWasm = existsSync('wasm/pkg/vph_kernel.wasm');
+
+describe.skipIf(!hasWasm)('vph solve backends', () => {
+  it('gives the same stiffness and failure load with the js and wasm backends', () => {
+    const common = [
+      `${verse}/density.nii.gz`,
+      `--mask=${verse}/labels.nii.gz`,
+      '--input-units=density',
+      '--element-size=3',
+      '--tolerance=1e-10',
+      '--json',
+    ];
+    const results = ['js', 'wasm'].map((backend) => {
+      const run = vph([...common, `--backend=${backend}`]);
+      expect(run.status, run.stderr).toBe(0);
+      return JSON.parse(run.stdout).results;
+    });
+    const [js, wasm] = results;
+    expect(Math.abs(js.stiffnessNPerMm - wasm.stiffnessNPerMm) / js.stiffnessNPerMm).toBeLessThan(
+      1e-8,
+    );
+    expect(Math.abs(js.failureLoadN - wasm.failureLoadN) / js.failureLoadN).toBeLessThan(1e-6);
   });
 });
 
