@@ -186,9 +186,14 @@ export function buildVertebraModel(
   const boneVoxels = Uint8Array.from(regions, (r) =>
     r >= VoxelRegion.BodyTrabecular && r <= VoxelRegion.PosteriorCortical ? 1 : 0,
   );
+  const searchVoxels = Math.max(
+    3,
+    Math.ceil(opts.elementSizeMm / Math.min(...image.spacingMm)) + 2,
+  );
   const material = mapElementMaterial(image, mesh, law, {
     boneVoxels,
     boneElements,
+    searchVoxels,
     source: opts.source,
   });
   const modulus = material.youngsModulusMpa;

@@ -9,7 +9,7 @@
  * interpolated trilinearly between voxel centres, using bone voxels only (the weights of the
  * bone corners are renormalised), so that air or cement next to the bone surface does not soften
  * the surface elements. A point with no bone voxel among its 8 corners takes the nearest bone
- * voxel within 3 voxels. Voxels flagged invalid never become a modulus: a bone element that
+ * voxel within `searchVoxels` (default 3). Voxels flagged invalid never become a modulus: a bone element that
  * contains an invalid voxel's centre or samples an invalid bone voxel is counted, and any such
  * element is a UserError naming their number and share.
  */
@@ -77,6 +77,8 @@ export interface MappingOptions {
   readonly boneVoxels: Uint8Array;
   /** 1 for elements to map (bone elements), per element. */
   readonly boneElements: Uint8Array;
+  /** How far (voxels) a sample point may look for its nearest bone voxel (default 3). */
+  readonly searchVoxels?: number;
   /** Name of the density's file for error messages. */
   readonly source?: string;
 }
@@ -95,7 +97,6 @@ export function mapElementMaterial(
   options: MappingOptions,
 ): ElementMaterial {
   const { boneVoxels, boneElements } = options;
-  const [ni, nj, nk] = image.dims;
   const density = image.densityMgCm3;
   const voxelModulus = new Float64Array(density.length);
   for (let v = 0; v < density.length; v++) {
@@ -111,6 +112,7 @@ export function mapElementMaterial(
   const uvw = new Float64Array(3);
   let boneCount = 0;
   let affected = 0;
+  const reach = options.searchVoxels ?? 3;
   const anyInvalid = image.invalid.some((flag) => flag !== 0);
 
   for (let e = 0; e < tetCount; e++) {
@@ -130,7 +132,7 @@ export function mapElementMaterial(
       }
       applyAffine(uvw, toVoxel, point[0], point[1], point[2]);
 
-      const count = boneStencil(uvw, image.dims, boneVoxels);
+      const count = boneStencil(uvw, image.dims, boneVoxels, reach);
       let pointE = 0;
       let pointRho = 0;
       let pointWeight = 0;
@@ -142,10 +144,9 @@ export function mapElementMaterial(
         pointWeight += stencilWeight[s];
       }
       if (count === 0 || !(pointWeight > 0)) {
-        throw new UserError(
-          `${options.source ?? 'density'}: element ${e} lies more than 3 voxels from any bone ` +
-            `voxel (point at voxel ${uvw.map((x) => +x.toFixed(1)).join(', ')} ` +
-            `of ${ni}x${nj}x${nk})`,
+        throw new Error(
+          `material mapping: element ${e} has a sample point more than ${reach} voxels from ` +
+            `any bone voxel (voxel ${uvw.map((x) => +x.toFixed(1)).join(', ')})`,
         );
       }
       sumE += (weights[q] * pointE) / pointWeight;
@@ -224,13 +225,14 @@ function tripleProduct(a: number[], b: number[], c: number[]): number {
 
 /**
  * Fills `stencil`/`stencilWeight` with the bone voxels among the 8 trilinear corners of a
- * continuous voxel position and their weights; falls back to the nearest bone voxel within 3
- * voxels (weight 1). Returns the number of entries (0: no bone voxel near).
+ * continuous voxel position and their weights; falls back to the nearest bone voxel within
+ * `reach` voxels (weight 1). Returns the number of entries (0: no bone voxel near).
  */
 function boneStencil(
   uvw: Float64Array,
   dims: readonly [number, number, number],
   boneVoxels: Uint8Array,
+  reach: number,
 ): number {
   const [ni, nj, nk] = dims;
   const i0 = Math.floor(uvw[0]);
@@ -261,9 +263,9 @@ function boneStencil(
   const ic = Math.round(uvw[0]);
   const jc = Math.round(uvw[1]);
   const kc = Math.round(uvw[2]);
-  for (let k = Math.max(0, kc - 3); k <= Math.min(nk - 1, kc + 3); k++) {
-    for (let j = Math.max(0, jc - 3); j <= Math.min(nj - 1, jc + 3); j++) {
-      for (let i = Math.max(0, ic - 3); i <= Math.min(ni - 1, ic + 3); i++) {
+  for (let k = Math.max(0, kc - reach); k <= Math.min(nk - 1, kc + reach); k++) {
+    for (let j = Math.max(0, jc - reach); j <= Math.min(nj - 1, jc + reach); j++) {
+      for (let i = Math.max(0, ic - reach); i <= Math.min(ni - 1, ic + reach); i++) {
         const v = i + ni * (j + nj * k);
         if (!boneVoxels[v]) continue;
         const d = (i - uvw[0]) ** 2 + (j - uvw[1]) ** 2 + (k - uvw[2]) ** 2;

@@ -113,6 +113,28 @@ describe('buildVertebraModel on a synthetic vertebra', () => {
     expect([...posterior].filter((n) => caps.has(n))).toEqual([]);
   });
 
+  it('gives a rotated copy the rotated axis, the same volume and the same height', () => {
+    // the same voxels under an affine rotated 15 degrees about world x
+    const t = (15 * Math.PI) / 180;
+    const [c, s] = [Math.cos(t), Math.sin(t)];
+    const rotated: VertebraImage = {
+      ...image,
+      voxelToWorld: Float64Array.from([1, 0, 0, 0.5, 0, c, -s, 0.5, 0, s, c, 0.5, 0, 0, 0, 1]),
+    };
+    const options = { elementSizeMm: 1.5, axisMethod: 'principal-axes' } as const;
+    const straight = buildVertebraModel(image, options, quiet);
+    const turned = buildVertebraModel(rotated, options, quiet);
+    checkModel(turned);
+    // the body's axis (voxel k) maps to (0, -sin t, cos t)
+    const axis = turned.model.axis;
+    const angle = (Math.acos(Math.min(1, -s * axis[1] + c * axis[2])) * 180) / Math.PI;
+    expect(angle).toBeLessThan(0.5);
+    expect(turned.report.axisAngleToImageDeg).toBeCloseTo(15, 0);
+    expect(turned.report.heightMm).toBeCloseTo(straight.report.heightMm, 1);
+    const volumeRatio = turned.report.meshVolumeMm3 / straight.report.meshVolumeMm3;
+    expect(Math.abs(volumeRatio - 1)).toBeLessThan(0.01);
+  });
+
   it('refuses bone over invalid voxels, saying how much of the bone', () => {
     const invalid = Uint8Array.from(image.invalid);
     for (let i = 15; i < 25; i++) invalid[i + 40 * (28 + 48 * 20)] = 1;
