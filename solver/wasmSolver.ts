@@ -7,8 +7,11 @@
  * `matrixPrecision: 'f32'` streams a float32 copy of the matrix in the iteration (vectors stay
  * float64); the certificate is still the true residual from the float64 matrix.
  *
- * Limits: an instance addresses 4 GiB, so one thread holds at most about 40 million unknowns
- * of a linear-tetrahedron stiffness matrix (a larger one is refused before any work).
+ * Limits: an instance addresses 4 GiB. A linear-tetrahedron stiffness matrix (about 14 blocks
+ * per node) takes about 1.35 kB per node in float64 (1.9 kB with the float32 copy), so one
+ * thread holds about 3 million nodes (9 million unknowns); with several threads each instance
+ * holds its row block plus the whole search direction. A system that does not fit is refused
+ * with a UserError before any work.
  */
 import type { BlockSparseMatrix } from './blockSparse.js';
 import {

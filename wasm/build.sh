@@ -10,6 +10,6 @@ if [ -f "$out" ] && [ -z "$(find src Cargo.toml build.sh -newer "$out" 2>/dev/nu
   exit 0
 fi
 RUSTC=/usr/bin/rustc RUSTFLAGS="-C target-feature=+simd128" \
-  /usr/bin/cargo build --release --target wasm32-unknown-unknown --quiet
+  /usr/bin/cargo build --release --target wasm32-unknown-unknown --lib --quiet
 mkdir -p pkg
 cp target/wasm32-unknown-unknown/release/vph_kernel.wasm "$out"

@@ -188,6 +188,16 @@ describe('WebAssembly PCG, two worker threads', () => {
     expect(Math.abs(result.iterations - reference.iterations)).toBeLessThanOrEqual(1);
   });
 
+  it('certifies a float32-stored matrix split over the workers', async () => {
+    const f32 = await createWasmSolver({ threads: 2, matrixPrecision: 'f32' });
+    const result = await f32.solve(system.matrix, system.rhs, options);
+    await f32.dispose();
+
+    expect(result.backend).toBe('wasm (2 threads)');
+    expect(trueResidual(system, result.x)).toBeLessThanOrEqual(1e-8);
+    expect(result.relativeResidual).toBeCloseTo(trueResidual(system, result.x), 12);
+  });
+
   it('reports failures as the single thread does', async () => {
     const singular = twoNodeMatrix([identity, zero, zero, zero]);
     const refused = threaded.solve(singular, new Float64Array(6).fill(1), options);
