@@ -41,28 +41,20 @@ import type { TetMesh } from './tetMesh.js';
 import type { ImplicitDomain } from './implicitDomain.js';
 import {
   BCC_MEAN_EDGE_PER_SPACING,
-  BCC_NEIGHBOUR_OFFSETS,
   createBccLattice,
   forEachLatticeTet,
   latticeVertexCoords,
   latticeVertexId,
-  type BccLattice,
 } from './bccLattice.js';
-import { NumericalError } from '../core/errors.js';
+import { GrowableUint32, LatticeCuts } from './stuffingCuts.js';
 import { dihedralAnglesDeg } from './quality.js';
+
+export { ALPHA_LONG, ALPHA_SHORT } from './stuffingCuts.js';
 
 /** Smallest dihedral angle the method guarantees, degrees (Labelle & Shewchuk 2007). */
 export const MIN_DIHEDRAL_DEG = 10.7;
 /** Largest dihedral angle the method guarantees, degrees (Labelle & Shewchuk 2007). */
 export const MAX_DIHEDRAL_DEG = 164.8;
-
-/** {@link BCC_NEIGHBOUR_OFFSETS} flattened: 14 neighbours, long ones first. */
-const NEIGHBOUR_STEPS = Int32Array.from(BCC_NEIGHBOUR_OFFSETS.flat());
-
-/** Largest fraction of a long edge at which a cut point warps the lattice vertex. */
-export const ALPHA_LONG = 0.24999;
-/** Largest fraction of a short edge at which a cut point warps the lattice vertex. */
-export const ALPHA_SHORT = 0.41189;
 
 /** Options of {@link stuffTetrahedra}. */
 export interface StuffingOptions {
@@ -87,112 +79,27 @@ export function stuffTetrahedra(domain: ImplicitDomain, options: StuffingOptions
   }
   const lattice = createBccLattice(min, max, h / BCC_MEAN_EDGE_PER_SPACING);
 
-  const state = new StuffingState(domain, lattice);
-  state.warpViolatedVertices();
+  const cuts = new LatticeCuts(domain, lattice);
+  cuts.warpViolatedVertices();
 
+  const filler = new StencilFiller(cuts);
   const tets = new GrowableUint32();
-  forEachLatticeTet(lattice, (a, b, c, d) => state.fillTet(a, b, c, d, tets));
-  state.fillSurfaceTets(tets);
+  forEachLatticeTet(lattice, (a, b, c, d) => filler.fillTet(a, b, c, d, tets));
+  filler.fillSurfaceTets(tets);
 
-  return state.compact(tets.view());
+  return cuts.compact(tets.view());
 }
 
-/** Lattice values, cut points and warps of one stuffing run. */
-class StuffingState {
-  /** Domain value per lattice vertex; 0 after a warp. */
-  private readonly phi: Float64Array;
-  /** Cut point a lattice vertex was warped to, or -1. */
-  private readonly warpedTo: Int32Array;
-  /** Cut point index per lattice edge, keyed lowId * vertexCount + highId. */
-  private readonly cutOfEdge = new Map<number, number>();
-  /** Cut point positions, xyz interleaved, world mm. */
-  private readonly cutXyz = new GrowableFloat64();
-  /** Position of each cut point along its edge, from the lower id (0) to the higher (1). */
-  private readonly cutT = new GrowableFloat64();
+/** Steps 4 and 5: the stencils that fill the lattice tetrahedra from their sign patterns. */
+class StencilFiller {
   /** Lattice tetrahedra with all four vertices on the surface, decided last. */
   private readonly surfaceTets = new GrowableUint32();
-  private readonly coords = new Int32Array(3);
-  private readonly coords2 = new Int32Array(3);
 
-  constructor(
-    private readonly domain: ImplicitDomain,
-    private readonly lattice: BccLattice,
-  ) {
-    this.phi = new Float64Array(lattice.vertexCount);
-    this.warpedTo = new Int32Array(lattice.vertexCount).fill(-1);
-    const p = [0, 0, 0];
-    for (let v = 0; v < lattice.vertexCount; v++) {
-      this.latticePosition(v, p);
-      this.phi[v] = domain.value(p[0], p[1], p[2]);
-    }
-  }
-
-  /** Step 3: warps every violated lattice vertex onto its nearest violating cut point. */
-  warpViolatedVertices(): void {
-    const { lattice, phi, coords } = this;
-    for (let v = 0; v < lattice.vertexCount; v++) {
-      if (phi[v] === 0) continue;
-      latticeVertexCoords(lattice, v, coords);
-      let best = -1;
-      let bestFraction = Infinity;
-      for (let n = 0; n < 14; n++) {
-        const w = latticeVertexId(
-          lattice,
-          coords[0] + NEIGHBOUR_STEPS[3 * n],
-          coords[1] + NEIGHBOUR_STEPS[3 * n + 1],
-          coords[2] + NEIGHBOUR_STEPS[3 * n + 2],
-        );
-        if (w < 0 || !(phi[v] * phi[w] < 0)) continue;
-        const cut = this.cutPoint(v, w);
-        const fromV = v < w ? this.cutT.at(cut) : 1 - this.cutT.at(cut);
-        const alpha = n < 6 ? ALPHA_LONG : ALPHA_SHORT;
-        if (fromV < alpha && fromV < bestFraction) {
-          best = cut;
-          bestFraction = fromV;
-        }
-      }
-      if (best >= 0) {
-        this.warpedTo[v] = best;
-        phi[v] = 0;
-      }
-    }
-  }
-
-  /** Index of the cut point on edge (v, w), computed on first use. */
-  private cutPoint(v: number, w: number): number {
-    const lo = Math.min(v, w);
-    const hi = Math.max(v, w);
-    const key = lo * this.lattice.vertexCount + hi;
-    const known = this.cutOfEdge.get(key);
-    if (known !== undefined) return known;
-
-    const a = [0, 0, 0];
-    const b = [0, 0, 0];
-    this.latticePosition(lo, a);
-    this.latticePosition(hi, b);
-    const t = findRoot(this.domain, a, b, this.phi[lo], this.phi[hi]);
-    const index = this.cutT.length;
-    this.cutT.push(t);
-    for (let k = 0; k < 3; k++) this.cutXyz.push(a[k] + t * (b[k] - a[k]));
-    this.cutOfEdge.set(key, index);
-    return index;
-  }
-
-  /** World position of lattice vertex `v` before any warp, written into `out`. */
-  private latticePosition(v: number, out: number[]): void {
-    const c = latticeVertexCoords(this.lattice, v, this.coords2);
-    const half = 0.5 * this.lattice.spacingMm;
-    for (let k = 0; k < 3; k++) out[k] = this.lattice.originMm[k] + c[k] * half;
-  }
-
-  /** Node id of the cut point on lattice edge (v, w): placed after the lattice vertices. */
-  private cutNode(v: number, w: number): number {
-    return this.lattice.vertexCount + this.cutPoint(v, w);
-  }
+  constructor(private readonly cuts: LatticeCuts) {}
 
   /** Step 4: appends the stencil's tetrahedra for lattice tetrahedron (a, b, c, d). */
   fillTet(a: number, b: number, c: number, d: number, out: GrowableUint32): void {
-    const { phi } = this;
+    const { phi } = this.cuts;
     const [pa, pb, pc, pd] = [phi[a], phi[b], phi[c], phi[d]];
     if (pa > 0 || pb > 0 || pc > 0 || pd > 0) {
       if (pa >= 0 && pb >= 0 && pc >= 0 && pd >= 0) return;
@@ -217,7 +124,7 @@ class StuffingState {
     }
     if (neg.length === 1) {
       const u = neg[0];
-      const rest = zero.concat(pos.map((w) => this.cutNode(u, w)));
+      const rest = zero.concat(pos.map((w) => this.cuts.cutNode(u, w)));
       out.push4(u, rest[0], rest[1], rest[2]);
       return;
     }
@@ -231,7 +138,7 @@ class StuffingState {
     }
     const [u1, u2, u3] = neg;
     const w = pos[0];
-    const top = [this.cutNode(u1, w), this.cutNode(u2, w), this.cutNode(u3, w)];
+    const top = [this.cuts.cutNode(u1, w), this.cuts.cutNode(u2, w), this.cuts.cutNode(u3, w)];
     const wins = [
       this.touchesFirst(u1, u2, w),
       this.touchesFirst(u2, u3, w),
@@ -244,8 +151,8 @@ class StuffingState {
 
   /** Sign pattern (-, -, 0, +): a pyramid with apex `z` over a quadrilateral on a lattice face. */
   private fillPyramid(z: number, u1: number, u2: number, w: number, out: GrowableUint32) {
-    const c1 = this.cutNode(u1, w);
-    const c2 = this.cutNode(u2, w);
+    const c1 = this.cuts.cutNode(u1, w);
+    const c2 = this.cuts.cutNode(u2, w);
     if (this.touchesFirst(u1, u2, w)) {
       out.push4(z, u1, u2, c2);
       out.push4(z, u1, c2, c1);
@@ -261,8 +168,8 @@ class StuffingState {
    * takes the diagonal that gives the better angles (and never a cyclic prism).
    */
   private fillWedge(u1: number, u2: number, w1: number, w2: number, out: GrowableUint32) {
-    const bottom = [u1, this.cutNode(u1, w1), this.cutNode(u1, w2)];
-    const top = [u2, this.cutNode(u2, w1), this.cutNode(u2, w2)];
+    const bottom = [u1, this.cuts.cutNode(u1, w1), this.cuts.cutNode(u1, w2)];
+    const top = [u2, this.cuts.cutNode(u2, w1), this.cuts.cutNode(u2, w2)];
     const w01 = this.touchesFirst(u1, u2, w1);
     const w02 = this.touchesFirst(u1, u2, w2);
     let best: number[] | null = null;
@@ -281,8 +188,8 @@ class StuffingState {
 
   /** Whether the quadrilateral on lattice face (u1, u2, w) is split by diagonal u1 - cut(u2, w). */
   private touchesFirst(u1: number, u2: number, w: number): boolean {
-    const d1 = this.distanceSquared(u1, this.cutNode(u2, w));
-    const d2 = this.distanceSquared(u2, this.cutNode(u1, w));
+    const d1 = this.distanceSquared(u1, this.cuts.cutNode(u2, w));
+    const d2 = this.distanceSquared(u2, this.cuts.cutNode(u1, w));
     return d1 < d2 || (d1 === d2 && u1 < u2);
   }
 
@@ -295,12 +202,10 @@ class StuffingState {
     const centre = [0, 0, 0];
     const q = [0, 0, 0];
     for (const v of [...bottom, ...top]) {
-      this.nodePosition(v, q);
+      this.cuts.nodePosition(v, q);
       for (let k = 0; k < 3; k++) centre[k] += q[k] / 6;
     }
-    const node = this.lattice.vertexCount + this.cutT.length;
-    this.cutT.push(NaN);
-    for (let k = 0; k < 3; k++) this.cutXyz.push(centre[k]);
+    const node = this.cuts.addNode(centre);
 
     out.push4(node, bottom[0], bottom[1], bottom[2]);
     out.push4(node, top[0], top[1], top[2]);
@@ -328,7 +233,7 @@ class StuffingState {
     let score = Infinity;
     for (let t = 0; t < ids.length; t += 4) {
       for (let k = 0; k < 4; k++) {
-        this.nodePosition(ids[t + k], q);
+        this.cuts.nodePosition(ids[t + k], q);
         p.set(q, 3 * k);
       }
       dihedralAnglesDeg(p, angles);
@@ -340,8 +245,8 @@ class StuffingState {
   private distanceSquared(m: number, n: number): number {
     const p = [0, 0, 0];
     const q = [0, 0, 0];
-    this.nodePosition(m, p);
-    this.nodePosition(n, q);
+    this.cuts.nodePosition(m, p);
+    this.cuts.nodePosition(n, q);
     return (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2 + (p[2] - q[2]) ** 2;
   }
 
@@ -359,7 +264,7 @@ class StuffingState {
     for (let t = 0; t < candidates.length; t += 4) {
       const ids = Array.from(candidates.subarray(t, t + 4));
       for (let k = 0; k < 4; k++) {
-        this.nodePosition(ids[k], q);
+        this.cuts.nodePosition(ids[k], q);
         p.set(q, 3 * k);
       }
       if (dihedralAnglesDeg(p, angles) === 0) continue;
@@ -368,7 +273,7 @@ class StuffingState {
 
       const adjoining = [0, 1, 2, 3].filter((k) => {
         const across = this.vertexAcrossFace(ids, k);
-        return across >= 0 && this.phi[across] < 0;
+        return across >= 0 && this.cuts.phi[across] < 0;
       }).length;
       if (adjoining === 4 || (adjoining > 0 && this.centroidInside(ids))) {
         out.push4(ids[0], ids[1], ids[2], ids[3]);
@@ -382,7 +287,9 @@ class StuffingState {
    * Returns -1 outside the lattice.
    */
   private vertexAcrossFace(ids: number[], k: number): number {
-    const c = ids.map((v) => Array.from(latticeVertexCoords(this.lattice, v, new Int32Array(3))));
+    const c = ids.map((v) =>
+      Array.from(latticeVertexCoords(this.cuts.lattice, v, new Int32Array(3))),
+    );
     const [x, y, z] = c.filter((_, i) => i !== k);
     const d = c[k];
     const u = [y[0] - x[0], y[1] - x[1], y[2] - x[2]];
@@ -392,59 +299,17 @@ class StuffingState {
     const nn = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
     const m = [0, 1, 2].map((a) => d[a] - (along * n[a]) / nn);
     if (!m.every(Number.isInteger)) throw new Error('vertexAcrossFace: mirror is off the lattice');
-    return latticeVertexId(this.lattice, m[0], m[1], m[2]);
+    return latticeVertexId(this.cuts.lattice, m[0], m[1], m[2]);
   }
 
   private centroidInside(ids: number[]): boolean {
     const p = [0, 0, 0];
     const sum = [0, 0, 0];
     for (const v of ids) {
-      this.nodePosition(v, p);
+      this.cuts.nodePosition(v, p);
       for (let k = 0; k < 3; k++) sum[k] += p[k] / 4;
     }
-    return this.domain.value(sum[0], sum[1], sum[2]) < 0;
-  }
-
-  /** Final world position of node id `n` (lattice vertex, warped or not, or cut point). */
-  private nodePosition(n: number, out: number[]): void {
-    const cut = n < this.lattice.vertexCount ? this.warpedTo[n] : n - this.lattice.vertexCount;
-    if (cut < 0) {
-      this.latticePosition(n, out);
-      return;
-    }
-    for (let k = 0; k < 3; k++) out[k] = this.cutXyz.at(3 * cut + k);
-  }
-
-  /** Keeps the used nodes only, renumbers and orients every tetrahedron positively. */
-  compact(tets: Uint32Array): TetMesh {
-    const newId = new Int32Array(this.lattice.vertexCount + this.cutT.length).fill(-1);
-    let nodeCount = 0;
-    for (let t = 0; t < tets.length; t++) {
-      if (newId[tets[t]] < 0) newId[tets[t]] = nodeCount++;
-    }
-    const nodes = new Float64Array(3 * nodeCount);
-    const p = [0, 0, 0];
-    for (let n = 0; n < newId.length; n++) {
-      if (newId[n] < 0) continue;
-      this.nodePosition(n, p);
-      nodes.set(p, 3 * newId[n]);
-    }
-    const out = new Uint32Array(tets.length);
-    for (let t = 0; t < tets.length; t += 4) {
-      for (let k = 0; k < 4; k++) out[t + k] = newId[tets[t + k]];
-      const volume = signedVolume6(nodes, out, t);
-      if (volume < 0) {
-        const swap = out[t + 2];
-        out[t + 2] = out[t + 3];
-        out[t + 3] = swap;
-      } else if (!(volume > 0)) {
-        throw new NumericalError(`isosurface stuffing made a flat element ${t / 4}`, {
-          element: t / 4,
-          volumeMm3: volume / 6,
-        });
-      }
-    }
-    return { nodes, tets: out };
+    return this.cuts.domain.value(sum[0], sum[1], sum[2]) < 0;
   }
 }
 
@@ -472,101 +337,4 @@ function emitPrism(bottom: number[], top: number[], order: number[], out: Growab
   out.push4(bottom[s], top[s], top[m], top[t]);
   out.push4(bottom[s], bottom[m], top[t], top[m]);
   out.push4(bottom[s], bottom[m], bottom[t], top[t]);
-}
-
-/** Six times the signed volume of tetrahedron starting at `tets[t]`. */
-function signedVolume6(nodes: Float64Array, tets: Uint32Array, t: number): number {
-  const a = 3 * tets[t];
-  const b = 3 * tets[t + 1];
-  const c = 3 * tets[t + 2];
-  const d = 3 * tets[t + 3];
-  const ux = nodes[b] - nodes[a];
-  const uy = nodes[b + 1] - nodes[a + 1];
-  const uz = nodes[b + 2] - nodes[a + 2];
-  const vx = nodes[c] - nodes[a];
-  const vy = nodes[c + 1] - nodes[a + 1];
-  const vz = nodes[c + 2] - nodes[a + 2];
-  const wx = nodes[d] - nodes[a];
-  const wy = nodes[d + 1] - nodes[a + 1];
-  const wz = nodes[d + 2] - nodes[a + 2];
-  return ux * (vy * wz - vz * wy) - uy * (vx * wz - vz * wx) + uz * (vx * wy - vy * wx);
-}
-
-/**
- * Zero of the domain on segment a -> b (values fa, fb of opposite signs), as the fraction
- * t in (0, 1) from a, by the Illinois method to 1e-9 of the segment.
- */
-function findRoot(domain: ImplicitDomain, a: number[], b: number[], fa: number, fb: number) {
-  let t0 = 0;
-  let t1 = 1;
-  let f0 = fa;
-  let f1 = fb;
-  let side = 0;
-  for (let iteration = 0; iteration < 60 && t1 - t0 > 1e-9; iteration++) {
-    const t = (t0 * f1 - t1 * f0) / (f1 - f0);
-    const f = domain.value(
-      a[0] + t * (b[0] - a[0]),
-      a[1] + t * (b[1] - a[1]),
-      a[2] + t * (b[2] - a[2]),
-    );
-    if (f === 0) return t;
-    if (f * f0 < 0) {
-      t1 = t;
-      f1 = f;
-      if (side === -1) f0 /= 2;
-      side = -1;
-    } else {
-      t0 = t;
-      f0 = f;
-      if (side === 1) f1 /= 2;
-      side = 1;
-    }
-  }
-  return (t0 * f1 - t1 * f0) / (f1 - f0);
-}
-
-/** An append-only Uint32Array that doubles its storage as needed. */
-class GrowableUint32 {
-  private data = new Uint32Array(1024);
-  private size = 0;
-
-  /** Appends the four node ids of one tetrahedron. */
-  push4(a: number, b: number, c: number, d: number): void {
-    if (this.size + 4 > this.data.length) this.grow();
-    this.data[this.size++] = a;
-    this.data[this.size++] = b;
-    this.data[this.size++] = c;
-    this.data[this.size++] = d;
-  }
-
-  /** The filled part (shares storage until the next push). */
-  view(): Uint32Array {
-    return this.data.subarray(0, this.size);
-  }
-
-  private grow(): void {
-    const bigger = new Uint32Array(2 * this.data.length);
-    bigger.set(this.data);
-    this.data = bigger;
-  }
-}
-
-/** An append-only Float64Array that doubles its storage as needed. */
-class GrowableFloat64 {
-  private data = new Float64Array(1024);
-  /** Number of values pushed. */
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(2 * this.data.length);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-
-  at(index: number): number {
-    return this.data[index];
-  }
 }
