@@ -30,6 +30,8 @@ export interface BenchConfig {
   readonly childTimeoutS: number;
   /** Longest predicted run that is started, s (see planner.ts). */
   readonly maxRunS: number;
+  /** Longest predicted first run of a problem, s. */
+  readonly maxFirstRunS: number;
   /** Wall time after which no further run starts, s. */
   readonly totalBudgetS: number;
   /** Only these backend kinds (all when undefined). */
@@ -50,9 +52,30 @@ const real = (sampleId: string, edgeLengthMm: number): ProblemRef => ({
   edgeLengthMm,
 });
 
-/** The configuration of `mode`; `backends` is a comma list of kinds to keep (js,wasm,...). */
-export function benchConfig(mode: 'quick' | 'full', backends?: string): BenchConfig {
+/**
+ * The configuration of `mode`. `backends` is a comma list of kinds to keep (js,wasm,native,gpu);
+ * `problems` a comma list of problem keys to keep (e.g. 'synthetic-1000000,verse004-L2-h1').
+ */
+export function benchConfig(
+  mode: 'quick' | 'full',
+  backends?: string,
+  problems?: string,
+): BenchConfig {
   const onlyBackends = backends?.split(',').map((b) => b.trim() as BackendKind);
+  const config = modeConfig(mode, onlyBackends);
+  if (problems === undefined) return config;
+  const keep = new Set(problems.split(',').map((p) => p.trim()));
+  return { ...config, problems: config.problems.filter((p) => keep.has(problemKey(p))) };
+}
+
+/** A problem's key: 'synthetic-<unknowns>' or '<sample>-h<edge mm>'. */
+export function problemKey(problem: ProblemRef): string {
+  return problem.kind === 'synthetic'
+    ? `synthetic-${problem.unknowns}`
+    : `${problem.sampleId}-h${problem.edgeLengthMm}`;
+}
+
+function modeConfig(mode: 'quick' | 'full', onlyBackends?: BackendKind[]): BenchConfig {
   if (mode === 'quick') {
     return {
       mode,
@@ -67,6 +90,7 @@ export function benchConfig(mode: 'quick' | 'full', backends?: string): BenchCon
       softwareGpuMaxUnknowns: 30_000,
       childTimeoutS: 60,
       maxRunS: 30,
+      maxFirstRunS: 30,
       totalBudgetS: 50,
       onlyBackends,
     };
@@ -93,7 +117,8 @@ export function benchConfig(mode: 'quick' | 'full', backends?: string): BenchCon
     repeatsFor: (unknowns) => (unknowns <= 50_000 ? 3 : unknowns <= 200_000 ? 2 : 1),
     softwareGpuMaxUnknowns: 120_000,
     childTimeoutS: 300,
-    maxRunS: 100,
+    maxRunS: 60,
+    maxFirstRunS: 240,
     totalBudgetS: 840,
     onlyBackends,
   };

@@ -7,7 +7,9 @@
  * backend's GB/s on its previous (smaller) problem. The iteration count is the largest already
  * seen on this problem, else the previous problem's scaled by (N / N_prev)^(1/3) (block-Jacobi
  * CG on a quasi-uniform 3-D mesh needs iterations growing like 1/h, i.e. like N^(1/3)).
- * A backend's first run is never skipped for time (its child process still has a timeout).
+ * A backend's first run is never skipped for time (its child process still has a timeout), and
+ * a problem's first run (the fastest backend) may take longer than the others, so that every
+ * problem gets at least one solve.
  */
 import type { BackendSpec } from './backends.js';
 import type { RunRecord } from './runRecord.js';
@@ -16,8 +18,10 @@ import { pcgIterationBytes } from './trafficModel.js';
 
 /** Limits the planner enforces, in seconds. */
 export interface PlannerLimits {
-  /** Longest predicted run that is started. */
+  /** Longest predicted run that is started when the problem already has a run. */
   readonly maxRunS: number;
+  /** Longest predicted run that is started as a problem's first (its fastest backend). */
+  readonly maxFirstRunS: number;
   /** Wall time of the whole benchmark after which no run is started. */
   readonly totalBudgetS: number;
 }
@@ -52,8 +56,10 @@ export class RunPlanner {
       return `benchmark time budget of ${this.limits.totalBudgetS} s used up`;
     }
     if (predicted === null) return null;
-    if (predicted > this.limits.maxRunS) {
-      return `predicted ${predicted.toFixed(0)} s > ${this.limits.maxRunS} s per run`;
+    const first = !this.iterations.has(system.id);
+    const limit = first ? this.limits.maxFirstRunS : this.limits.maxRunS;
+    if (predicted > limit) {
+      return `predicted ${predicted.toFixed(0)} s > ${limit} s per run`;
     }
     if (elapsedS + predicted > this.limits.totalBudgetS) {
       return `predicted ${predicted.toFixed(0)} s would overrun the ${this.limits.totalBudgetS} s budget`;

@@ -41,7 +41,9 @@ export function markdownSummary(results: BenchResults, svgName: string): string 
     'ratio = achieved GB/s over the copy probe of the same device (wasm and native against ' +
       'their own copy at the same thread count, TypeScript against a JavaScript copy loop, ' +
       'each GPU adapter against a WGSL copy). ms/iter = best whole-solve time over iterations, ' +
-      'setup and certificate included.',
+      'setup and certificate included; steady ratio = the same from the iterations between ' +
+      'the first and last progress report (setup excluded); mat-vec ratio = the product ' +
+      'alone, where the backend exposes it.',
     '',
     markdownTable(runRows(results.runs)),
     '',

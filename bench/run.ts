@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { projectPath } from '../core/paths.js';
 import { float32Storage, float64Storage, type BackendSpec } from './backends.js';
-import { benchConfig, type BenchConfig, type ProblemRef } from './config.js';
+import { benchConfig, problemKey, type BenchConfig, type ProblemRef } from './config.js';
 import { RunPlanner } from './planner.js';
 import { measureSyntheticMeshing, type MeshingRate } from './meshingRates.js';
 import { buildNativeKernel } from './nativeKernel.js';
@@ -223,22 +223,16 @@ async function buildProblem(
   return realSystem(sample, problem.edgeLengthMm);
 }
 
-/** A problem's key before it is built. */
-function problemKey(problem: ProblemRef): string {
-  return problem.kind === 'synthetic'
-    ? `synthetic-${problem.unknowns}`
-    : `${problem.sampleId}-h${problem.edgeLengthMm}`;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       backends: { type: 'string' },
+      problems: { type: 'string' },
     },
   });
-  const config = benchConfig(values.quick ? 'quick' : 'full', values.backends);
+  const config = benchConfig(values.quick ? 'quick' : 'full', values.backends, values.problems);
   const outDir = values.out ?? projectPath('bench', 'results');
   const started = new Date();
   const start = performance.now();

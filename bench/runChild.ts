@@ -53,23 +53,41 @@ function sampleHeap(): void {
   peakHeapUsed = Math.max(peakHeapUsed, getHeapStatistics().used_heap_size);
 }
 
+/**
+ * Milliseconds per iteration between the first and the last progress report (iteration,
+ * time), or Infinity with fewer than two reports at distinct iterations.
+ */
+function progressSlope(progress: readonly [number, number][]): number {
+  if (progress.length < 2) return Infinity;
+  const [i0, t0] = progress[0];
+  const [i1, t1] = progress[progress.length - 1];
+  return i1 > i0 ? (t1 - t0) / (i1 - i0) : Infinity;
+}
+
 /** Times the whole solves of a LinearSolver backend, and its mat-vec when it has one. */
 async function runSolve(job: SolveJob): Promise<RunMeasurement> {
-  const system = readSystem(job.systemDir);
-  const options = { relativeTolerance: job.tolerance, maxIterations: 20000 };
-  sampleHeap();
   if (job.spec.kind === 'native') return runNative(job);
+  const system = readSystem(job.systemDir);
+  sampleHeap();
 
   let start = performance.now();
   const solver = await createBackendSolver(job.spec);
   const setupMs = performance.now() - start;
   const times: number[] = [];
+  let steady = Infinity;
   let last = null;
   try {
     for (let r = 0; r < job.repeats; r++) {
+      const progress: [number, number][] = [];
+      const options = {
+        relativeTolerance: job.tolerance,
+        maxIterations: 20000,
+        onProgress: (iteration: number) => progress.push([iteration, performance.now()]),
+      };
       start = performance.now();
       last = await solver.solve(system.matrix, system.rhs, options);
       times.push(performance.now() - start);
+      steady = Math.min(steady, progressSlope(progress));
       sampleHeap();
     }
   } finally {
@@ -94,6 +112,7 @@ async function runSolve(job: SolveJob): Promise<RunMeasurement> {
     relativeResidual: last.relativeResidual,
     timeToSolutionMs: Math.min(...times),
     solveTimesMs: times,
+    steadyTimePerIterationMs: Number.isFinite(steady) ? steady : null,
     setupMs,
     matVecMs,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
@@ -124,6 +143,7 @@ function runNative(job: SolveJob): RunMeasurement {
     relativeResidual: best.relativeResidual,
     timeToSolutionMs: best.solveMs,
     solveTimesMs: runs.map((run) => run.solveMs),
+    steadyTimePerIterationMs: best.solveMs / best.iterations,
     setupMs,
     matVecMs: best.matvecMs,
     peakRssMiB: Math.max(...runs.map((run) => run.peakRssMiB)),
@@ -143,6 +163,7 @@ async function runGpuProbe(job: GpuProbeJob) {
       if (seen.has(context.adapterName)) continue;
       seen.add(context.adapterName);
       const probe = await runGpuCopyProbe(
+        `gpu-copy-${results.length}`,
         context,
         job.arrayBytes,
         job.copiesPerSubmit,

@@ -9,6 +9,13 @@
  *                                 / (timePerIterationMs * 1e-3) / 1e9
  *   bandwidthRatio              = gigabytesPerSecond / probeGigabytesPerSecond
  *   unknownIterationsPerSecond  = unknowns * iterations / (timeToSolutionMs * 1e-3)
+ *   steadyGigabytesPerSecond    = as gigabytesPerSecond with steadyTimePerIterationMs
+ *
+ * The whole-solve figures include setup (copying the matrix in, workers, GPU upload) and the
+ * float64 certificate; the steady figures do not: they time the iterations between the first
+ * and the last progress report of the solve (every 50 iterations on the CPU backends, every
+ * readback on the GPU, whose refinement steps on the CPU fall inside). The native program
+ * times its solve after setup, so its steady figure is its whole-solve one.
  */
 import type { BackendSpec } from './backends.js';
 import type { SystemInfo } from './system.js';
@@ -26,6 +33,8 @@ export interface RunMeasurement {
   readonly timeToSolutionMs: number;
   /** Every repeat's wall time, ms. */
   readonly solveTimesMs: readonly number[];
+  /** Best steady-state time per iteration over the repeats, ms; null without progress reports. */
+  readonly steadyTimePerIterationMs: number | null;
   /** Time to create the backend (module load, workers, device), ms. */
   readonly setupMs: number;
   /** Mean time of one mat-vec alone in ms, or null when the backend does not expose it. */
@@ -54,6 +63,9 @@ export interface RunRecord extends RunMeasurement {
   readonly probeGigabytesPerSecond: number;
   readonly bandwidthRatio: number;
   readonly unknownIterationsPerSecond: number;
+  /** Steady-state GB/s and its ratio to the probe; null when not measured. */
+  readonly steadyGigabytesPerSecond: number | null;
+  readonly steadyBandwidthRatio: number | null;
   /** Mat-vec alone: bytes (traffic model), GB/s and ratio to the probe; null when not run. */
   readonly matVecBytes: number | null;
   readonly matVecGigabytesPerSecond: number | null;
@@ -79,6 +91,8 @@ export function deriveRecord(
   const timePerIterationMs = measurement.timeToSolutionMs / measurement.iterations;
   const bytesPerIteration = pcgIterationBytes(size, spec.precision);
   const gbs = gigabytesPerSecond(bytesPerIteration, timePerIterationMs);
+  const steady = measurement.steadyTimePerIterationMs;
+  const steadyGbs = steady === null ? null : gigabytesPerSecond(bytesPerIteration, steady);
   const mvBytes = measurement.matVecMs === null ? null : matVecBytes(size, spec.precision);
   const mvGbs =
     mvBytes === null || measurement.matVecMs === null
@@ -103,6 +117,8 @@ export function deriveRecord(
     bandwidthRatio: gbs / probeGigabytesPerSecond,
     unknownIterationsPerSecond:
       (system.unknowns * measurement.iterations) / (measurement.timeToSolutionMs * 1e-3),
+    steadyGigabytesPerSecond: steadyGbs,
+    steadyBandwidthRatio: steadyGbs === null ? null : steadyGbs / probeGigabytesPerSecond,
     matVecBytes: mvBytes,
     matVecGigabytesPerSecond: mvGbs,
     matVecBandwidthRatio: mvGbs === null ? null : mvGbs / probeGigabytesPerSecond,

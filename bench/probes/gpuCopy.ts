@@ -16,10 +16,11 @@ export function gpuDeviceLabel(adapterName: string, isSoftware: boolean): string
 const elementBytes = 16;
 
 /**
- * Runs the copy probe on `context` with arrays of up to `arrayBytes` bytes each, capped at the
- * device's storage-binding limit.
+ * Runs the copy probe (result key `id`) on `context` with arrays of up to `arrayBytes` bytes
+ * each, capped at the device's storage-binding limit.
  */
 export async function runGpuCopyProbe(
+  id: string,
   context: GpuContext,
   arrayBytes: number,
   copiesPerSubmit: number,
@@ -76,7 +77,7 @@ export async function runGpuCopyProbe(
   }
 
   return probeResult({
-    id: `gpu-copy:${context.adapterName}`,
+    id,
     device: gpuDeviceLabel(context.adapterName, context.isSoftware),
     method: `WGSL copy_probe.wgsl, ${copiesPerSubmit} copies per submit, best of ${repeats}`,
     arrayBytes: bytes,

@@ -35,6 +35,9 @@ const runFields = [
   'probeGigabytesPerSecond',
   'bandwidthRatio',
   'unknownIterationsPerSecond',
+  'steadyTimePerIterationMs',
+  'steadyGigabytesPerSecond',
+  'steadyBandwidthRatio',
   'peakRssMiB',
   'peakHeapUsedMiB',
   'matVecMs',
@@ -43,6 +46,9 @@ const runFields = [
   'matVecBandwidthRatio',
 ];
 const nullableRunFields = new Set([
+  'steadyTimePerIterationMs',
+  'steadyGigabytesPerSecond',
+  'steadyBandwidthRatio',
   'matVecMs',
   'matVecBytes',
   'matVecGigabytesPerSecond',
@@ -210,6 +216,12 @@ describe('npm run bench -- --quick', () => {
         (run.unknownIterationsPerSecond as number) / ((n * iterations) / (solveMs / 1e3)),
       ).toBeCloseTo(1, 12);
       expect(Math.min(...(run.solveTimesMs as number[]))).toBe(solveMs);
+      if (run.steadyTimePerIterationMs !== null) {
+        const steadyGbs =
+          iterationBytes(run) / ((run.steadyTimePerIterationMs as number) / 1e3) / 1e9;
+        expect((run.steadyGigabytesPerSecond as number) / steadyGbs).toBeCloseTo(1, 12);
+        expect(run.steadyTimePerIterationMs as number).toBeLessThanOrEqual(perIterationMs);
+      }
       if (run.matVecMs !== null) {
         const matVec = (run.blocks as number) * 76 + (n / 3 + 1) * 4 + 2 * n * 8;
         expect(run.matrixValueBytes).toBe(8);

@@ -81,7 +81,7 @@ describe('run planner', () => {
   });
 
   it('predicts from the last speed and N^(1/3) iteration growth, and skips long runs', () => {
-    const planner = new RunPlanner({ maxRunS: 100, totalBudgetS: 1e6 });
+    const planner = new RunPlanner({ maxRunS: 100, maxFirstRunS: 100, totalBudgetS: 1e6 });
     expect(planner.skipReason(spec, system('a', 3000), 1)).toBeNull();
     planner.record({
       problemId: 'a',
