@@ -55,7 +55,11 @@ export class LatticeCuts {
     const p = [0, 0, 0];
     for (let v = 0; v < lattice.vertexCount; v++) {
       this.latticePosition(v, p);
-      this.phi[v] = domain.value(p[0], p[1], p[2]);
+      const value = domain.value(p[0], p[1], p[2]);
+      if (Number.isNaN(value)) {
+        throw new Error(`stuffing: the domain's value is NaN at (${p.join(', ')}) mm`);
+      }
+      this.phi[v] = value;
     }
   }
 

@@ -123,8 +123,10 @@ describe('stuffTetrahedra on analytic solids', () => {
     expect(zMin).toBeCloseTo(-6, 6);
   });
 
-  it('rejects a non-positive edge and an unbounded domain', () => {
+  it('rejects a non-positive edge, a NaN value and an unbounded domain', () => {
     expect(() => stuffTetrahedra(sphereDomain([0, 0, 0], 1), { edgeLengthMm: 0 })).toThrow();
+    const broken = { ...sphereDomain([0, 0, 0], 1), value: () => NaN };
+    expect(() => stuffTetrahedra(broken, { edgeLengthMm: 0.5 })).toThrow(/NaN/);
     expect(() => stuffTetrahedra(halfSpace([0, 0, 0], [0, 0, 1]), { edgeLengthMm: 1 })).toThrow(
       /bounds/,
     );
