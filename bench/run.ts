@@ -1,147 +1,28 @@
 /**
- * `npm run bench [-- --quick] [-- --out DIR]`: the benchmark suite. Measures the bandwidth
- * probes of every device, builds the problems (synthetic size series, real samples), runs every
- * backend on every problem in its own child process (bench/runChild.ts), and writes
- * <date>-<machine>.json, .md and .svg to bench/results/ (or DIR). See bench/README.md.
+ * `npm run bench [-- --quick] [--out DIR] [--backends KINDS] [--problems KEYS]`: the benchmark
+ * suite. Measures the bandwidth probes of every device, builds the problems (synthetic size
+ * series, real samples), runs every backend on every problem in its own child process
+ * (bench/runChild.ts), and writes <date>-<machine>.json, .md and .svg to bench/results/ (or
+ * DIR). KINDS: comma list of js, wasm, native, gpu; KEYS: comma list such as
+ * synthetic-100000,verse004-L2-h1. See bench/README.md.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { projectPath } from '../core/paths.js';
-import { float32Storage, float64Storage, type BackendSpec } from './backends.js';
+import type { BackendSpec } from './backends.js';
+import { errorLine, note, runChild } from './childProcess.js';
 import { benchConfig, problemKey, type BenchConfig, type ProblemRef } from './config.js';
-import { RunPlanner } from './planner.js';
+import { cpuBackends, cpuProbes, gpuBackends } from './devices.js';
 import { measureSyntheticMeshing, type MeshingRate } from './meshingRates.js';
-import { buildNativeKernel } from './nativeKernel.js';
+import { RunPlanner } from './planner.js';
 import { realSamples, realSystem, syntheticSystem } from './problems.js';
-import { gpuDeviceLabel } from './probes/gpuCopy.js';
-import { cpuName, runJsCopyProbes } from './probes/jsCopy.js';
-import { runNativeCopyProbe } from './probes/nativeCopy.js';
 import type { ProbeResult } from './probes/probe.js';
-import { runWasmCopyProbe } from './probes/wasmCopy.js';
 import { writeReports } from './report.js';
 import { trafficModelText, type BenchResults } from './results.js';
-import type { ChildJob } from './runChild.js';
 import { deriveRecord, type RunMeasurement, type RunRecord, type SkippedRun } from './runRecord.js';
 import { writeSystem, type BenchSystem, type SystemInfo } from './system.js';
-
-const childScript = fileURLToPath(new URL('./runChild.ts', import.meta.url));
-
-function note(line: string): void {
-  process.stderr.write(`bench: ${line}\n`);
-}
-
-function firstLine(text: string): string {
-  return text.trim().split('\n').filter(Boolean).pop() ?? '';
-}
-
-/** Runs a child job; returns its parsed result or the reason it failed. */
-function runChild<T>(
-  job: ChildJob,
-  timeoutS: number,
-): { ok: true; value: T } | { ok: false; reason: string } {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', childScript, JSON.stringify(job)], {
-    encoding: 'utf8',
-    timeout: timeoutS * 1000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (child.error && /ETIMEDOUT/.test(String(child.error))) {
-    return { ok: false, reason: `timed out after ${timeoutS} s` };
-  }
-  if (child.status !== 0) {
-    const why = child.signal ? `killed by ${child.signal}` : `exit ${child.status}`;
-    return { ok: false, reason: `${why}: ${firstLine(child.stderr ?? '')}`.slice(0, 300) };
-  }
-  return { ok: true, value: JSON.parse(readFileSync(job.resultPath, 'utf8')) as T };
-}
-
-/**
- * The CPU backends that can run here, fastest first (native, wasm on all threads, wasm on one,
- * TypeScript), with the reasons for those that cannot.
- */
-function cpuBackends(config: BenchConfig, skipped: string[]): BackendSpec[] {
-  const device = cpuName();
-  const threads = availableParallelism();
-  const common = { device, precision: float64Storage, maxUnknowns: Infinity, capReason: '' };
-  const specs: BackendSpec[] = [];
-
-  try {
-    buildNativeKernel();
-    specs.push({ ...common, id: 'native', kind: 'native', threads: 1, probeId: 'native-copy-1t' });
-  } catch (error) {
-    skipped.push(`native: ${firstLine(error instanceof Error ? error.message : String(error))}`);
-  }
-  if (existsSync(projectPath('wasm', 'pkg', 'vph_kernel.wasm'))) {
-    if (threads > 1) {
-      const id = `wasm-${threads}t`;
-      specs.push({ ...common, id, kind: 'wasm', threads, probeId: `wasm-copy-${threads}t` });
-    }
-    specs.push({ ...common, id: 'wasm-1t', kind: 'wasm', threads: 1, probeId: 'wasm-copy-1t' });
-  } else {
-    skipped.push('wasm: wasm/pkg/vph_kernel.wasm not built (npm run build:wasm)');
-  }
-  specs.push({ ...common, id: 'js', kind: 'js', threads: 1, probeId: 'js-copy' });
-
-  if (config.onlyBackends) return specs.filter((s) => config.onlyBackends?.includes(s.kind));
-  return specs;
-}
-
-/** GPU adapters with their probes (one child), as backends. */
-function gpuBackends(
-  config: BenchConfig,
-  work: string,
-  probes: ProbeResult[],
-  skipped: string[],
-): BackendSpec[] {
-  if (config.onlyBackends && !config.onlyBackends.includes('gpu')) return [];
-  const found = runChild<{ adapterName: string; isSoftware: boolean; probe: ProbeResult }[]>(
-    {
-      mode: 'gpu-probe',
-      arrayBytes: config.gpuProbeBytes,
-      copiesPerSubmit: 4,
-      repeats: config.probeRepeats,
-      resultPath: join(work, 'gpu-probe.json'),
-    },
-    config.childTimeoutS,
-  );
-  if (!found.ok) {
-    skipped.push(`gpu: no WebGPU adapter could be probed (${found.reason})`);
-    return [];
-  }
-  return found.value.map((adapter, index) => {
-    probes.push(adapter.probe);
-    return {
-      id: `gpu-${index}${adapter.isSoftware ? '-sw' : ''}`,
-      kind: 'gpu',
-      threads: 1,
-      device: gpuDeviceLabel(adapter.adapterName, adapter.isSoftware),
-      probeId: adapter.probe.id,
-      precision: float32Storage,
-      maxUnknowns: adapter.isSoftware ? config.softwareGpuMaxUnknowns : Infinity,
-      capReason: 'software adapter (CPU-emulated, about 15x slower than native): size capped',
-    };
-  });
-}
-
-/** CPU probes, run in this process. */
-async function cpuProbes(config: BenchConfig): Promise<ProbeResult[]> {
-  const threads = availableParallelism();
-  const probes = runJsCopyProbes(config.probeBytes, config.benchmarkMaxTimeS);
-  probes.push(await runWasmCopyProbe(config.probeBytes, 1, config.probeRepeats));
-  if (threads > 1)
-    probes.push(await runWasmCopyProbe(config.probeBytes, threads, config.probeRepeats));
-  try {
-    probes.push(runNativeCopyProbe(config.probeBytes, 1, config.probeRepeats));
-    if (threads > 1)
-      probes.push(runNativeCopyProbe(config.probeBytes, threads, config.probeRepeats));
-  } catch (error) {
-    note(`native copy probe failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return probes;
-}
 
 /** What the runs of one benchmark share. */
 interface BenchContext {
@@ -274,7 +155,7 @@ async function main(): Promise<void> {
         note(`${system.info.id}: ${system.info.unknowns} unknowns, ${system.info.blocks} blocks`);
         runBackends(system, context);
       } catch (error) {
-        const reason = firstLine(error instanceof Error ? error.message : String(error));
+        const reason = errorLine(error);
         context.skipped.push({ problemId: problemKey(problem), backendId: '*', reason });
         note(`${problemKey(problem)}: not built (${reason})`);
       }
@@ -283,7 +164,7 @@ async function main(): Promise<void> {
       try {
         meshing.push(await measureSyntheticMeshing(h));
       } catch (error) {
-        note(`meshing rate at h ${h}: ${error instanceof Error ? error.message : String(error)}`);
+        note(`meshing rate at h ${h}: ${errorLine(error)}`);
       }
     }
     const { runs, skipped } = context;
