@@ -121,6 +121,32 @@ export function probeRows(probes: readonly ProbeResult[]): string[][] {
   ];
 }
 
+/** Problem table rows. */
+export function problemRows(problems: readonly SystemInfo[]): string[][] {
+  return [
+    [
+      'problem',
+      'description',
+      'nodes',
+      'elements',
+      'unknowns',
+      'blocks/row',
+      'model s',
+      'assembly s',
+    ],
+    ...problems.map((p) => [
+      p.id,
+      p.label,
+      String(p.nodes),
+      String(p.elements),
+      String(p.unknowns),
+      formatNumber(p.blocks / p.nodes),
+      formatNumber(p.modelMs / 1e3),
+      formatNumber(p.assembleMs / 1e3),
+    ]),
+  ];
+}
+
 /** Meshing table rows. */
 export function meshingRows(rates: readonly MeshingRate[]): string[][] {
   return [
