@@ -119,7 +119,7 @@ function modeConfig(mode: 'quick' | 'full', onlyBackends?: BackendKind[]): Bench
     childTimeoutS: 300,
     maxRunS: 60,
     maxFirstRunS: 240,
-    totalBudgetS: 840,
+    totalBudgetS: 780,
     onlyBackends,
   };
 }
