@@ -94,12 +94,30 @@ export async function createWasmPool(threads: number): Promise<WasmPool> {
   const workers = Array.from({ length: threads }, startWorker);
   const apis: Remote<WorkerApi>[] = workers.map((w) => wrap<WorkerApi>(nodeEndpoint(w)));
 
+  // A worker that dies fails every call at once (its peers may be blocked on the barrier).
+  let disposing = false;
+  let lost: Error | undefined;
+  const died = new Promise<never>((_, reject) => {
+    workers.forEach((w, index) => {
+      const fail = (why: string) => {
+        lost ??= new Error(`wasm worker ${index} ${why}`);
+        reject(lost);
+      };
+      w.on('error', (error: Error) => fail(`failed: ${error.message}`));
+      w.on('exit', (code: number) => {
+        if (!disposing) fail(`exited with code ${code}`);
+      });
+    });
+  });
+  died.catch(() => {});
+
   // Idle workers do not keep the process alive; a call in flight does.
   workers.forEach((w) => w.unref());
   async function all<T>(call: (api: Remote<WorkerApi>, index: number) => Promise<T>) {
+    if (lost) throw lost;
     workers.forEach((w) => w.ref());
     try {
-      return await Promise.all(apis.map(call));
+      return await Promise.race([Promise.all(apis.map(call)), died]);
     } finally {
       workers.forEach((w) => w.unref());
     }
@@ -147,7 +165,8 @@ export async function createWasmPool(threads: number): Promise<WasmPool> {
     threads,
     load,
     async dispose() {
-      await all((api) => api.unload());
+      if (!lost) await all((api) => api.unload());
+      disposing = true;
       apis.forEach((api) => api[releaseProxy]());
       await Promise.all(workers.map((w) => w.terminate()));
     },
