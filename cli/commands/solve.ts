@@ -138,29 +138,26 @@ export function parseSolveArgs(args: string[]): { request: SolveRequest; json: b
 /** The short results table printed after a solve. */
 export function resultsTable(report: SolveReport, files: string[]): string {
   const r = report.results;
-  const lines = [
-    `stiffness            ${(r.stiffnessNPerMm / 1000).toFixed(2)} kN/mm`,
-    `force at 0.2 % strain ${(r.forceAtReportStrainN / 1000).toFixed(3)} kN`,
-    `failure load         ${(r.failureLoadN / 1000).toFixed(3)} kN`,
-    `trabecular BMD       ${r.trabecularBmdMgCm3.toFixed(1)} mg/cm3 (${r.trabecularBmdSource})`,
-    `bone volume          ${(r.boneVolumeMm3 / 1000).toFixed(2)} cm3, height ${r.heightMm.toFixed(1)} mm`,
+  const rows: Array<[string, string]> = [
+    ['stiffness', `${(r.stiffnessNPerMm / 1000).toFixed(2)} kN/mm`],
+    ['force at 0.2 % strain', `${(r.forceAtReportStrainN / 1000).toFixed(3)} kN`],
+    ['failure load', `${(r.failureLoadN / 1000).toFixed(3)} kN`],
+    ['trabecular BMD', `${r.trabecularBmdMgCm3.toFixed(1)} mg/cm3 (${r.trabecularBmdSource})`],
+    ['bone volume', `${(r.boneVolumeMm3 / 1000).toFixed(2)} cm3`],
+    ['height', `${r.heightMm.toFixed(1)} mm`],
   ];
   const lsr = r.loadToStrength;
   if (lsr) {
-    lines.push(
-      `load-to-strength     ${lsr.ratio.toFixed(2)} (${lsr.level} ${lsr.activity}, ` +
-        `${lsr.loadN.toFixed(0)} N for ${lsr.bodyMassKg} kg): ${lsr.category}, UNCALIBRATED`,
-    );
+    const load = `${lsr.level} ${lsr.activity}, ${lsr.loadN.toFixed(0)} N for ${lsr.bodyMassKg} kg`;
+    rows.push(['load-to-strength', `${lsr.ratio.toFixed(2)} (${load}): ${lsr.category}`]);
+    rows.push(['', 'risk category UNCALIBRATED']);
   }
   const s = report.solver;
-  lines.push(
-    `solver               ${s.backend}, ${s.iterations} iterations, residual ` +
-      `${s.relativeResidual.toExponential(2)}`,
-  );
-  if (report.warnings.length > 0)
-    lines.push(`warnings             ${report.warnings.length} (see above)`);
-  for (const file of files) lines.push(`wrote                ${file}`);
-  return lines.join('\n');
+  const residual = s.relativeResidual.toExponential(2);
+  rows.push(['solver', `${s.backend}, ${s.iterations} iterations, residual ${residual}`]);
+  if (report.warnings.length > 0) rows.push(['warnings', `${report.warnings.length} (see above)`]);
+  for (const file of files) rows.push(['wrote', file]);
+  return rows.map(([label, value]) => `${label.padEnd(22)} ${value}`).join('\n');
 }
 
 /** `vph solve`. */
