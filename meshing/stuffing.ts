@@ -10,7 +10,7 @@
  * 3. A lattice vertex is violated when a cut point on one of its edges lies closer than
  *    alpha_long = 0.24999 of a long edge or alpha_short = 0.41189 of a short edge; it is warped
  *    onto the nearest violating cut point and becomes a surface vertex (value 0), which removes
- *    the cut points of its edges.
+ *    the cut points of its edges. Cube centres are warped first, then corners.
  * 4. Every lattice tetrahedron with a negative vertex is filled by the stencil of its sign
  *    pattern: kept whole if it has no positive vertex, else the part on the negative side is cut
  *    into one, two or three tetrahedra. A tetrahedron with all four vertices on the surface is
@@ -19,16 +19,19 @@
  * 5. Quadrilateral faces are split along their shorter diagonal (ties by node id). A
  *    quadrilateral on a lattice face is seen with the same four points by both neighbours, so
  *    they split it alike and the mesh conforms. The quadrilateral on the surface inside a
- *    (-, -, +, +) tetrahedron takes the diagonal giving the better angles. In the rare prism
- *    whose three diagonals run around it, a centroid node is added (eight tetrahedra).
+ *    (-, -, +, +) tetrahedron takes the diagonal giving the larger margin to the paper's bounds.
+ *    In the rare prism whose three diagonals run around it, a centroid node is added.
+ * 6. Repair (`stuffingRepair.ts`): every element with a dihedral angle outside 10..165 degrees
+ *    or a non-positive volume is removed. This makes the bound hold on any input; the mesh stays
+ *    conforming, closed and positively oriented.
  *
  * The paper proves every dihedral angle lies within 10.7..164.8 degrees for this lattice and
- * these alphas with its own parity rule for step 5. This implementation is not covered by that
- * proof: measured, every angle stayed within 10.9..164.6 degrees on spheres, cylinders, boxes and
- * cut spheres and on the vertebra of the tests, but a coarse torus (tube radius about one
- * spacing) gave 9.9 degrees in an element kept whole whose three surface vertices were all
- * warped by nearly alpha_short. Splitting quadrilaterals by a fixed vertex order instead of the
- * shorter diagonal went down to 8.2 degrees on the vertebra.
+ * these alphas with its own parity rule for step 5. Steps 3 to 5 here are not covered by that
+ * proof: a lattice tetrahedron kept whole with three vertices warped by nearly alpha_short can
+ * reach 9.3 degrees (see `warpViolatedVertices`). Measured before the repair, 8500 random
+ * spheres, tori, thin plates and cut spheres at spacings 0.5 to 2.3 mm gave 10.48..164.79
+ * degrees and the VerSe L2 vertebra 13.3..160.7 degrees, so the repair removes nothing there;
+ * {@link stuffTetrahedraWithRepair} tells what it removed.
  *
  * The lattice spacing is `edgeLengthMm / 0.9235` so that the mean length of the lattice's
  * distinct edges equals the requested edge; elements at the surface are smaller.
@@ -48,13 +51,18 @@ import {
 } from './bccLattice.js';
 import { GrowableUint32, LatticeCuts } from './stuffingCuts.js';
 import { dihedralAnglesDeg } from './quality.js';
+import { dropPoorElements, type RepairedMesh } from './stuffingRepair.js';
 
 export { ALPHA_LONG, ALPHA_SHORT } from './stuffingCuts.js';
 
-/** Smallest dihedral angle the method guarantees, degrees (Labelle & Shewchuk 2007). */
+/** Smallest dihedral angle the paper proves for its rules, degrees (Labelle & Shewchuk 2007). */
 export const MIN_DIHEDRAL_DEG = 10.7;
-/** Largest dihedral angle the method guarantees, degrees (Labelle & Shewchuk 2007). */
+/** Largest dihedral angle the paper proves for its rules, degrees (Labelle & Shewchuk 2007). */
 export const MAX_DIHEDRAL_DEG = 164.8;
+/** Smallest dihedral angle of every element {@link stuffTetrahedra} returns, degrees. */
+export const GUARANTEED_MIN_DIHEDRAL_DEG = 10;
+/** Largest dihedral angle of every element {@link stuffTetrahedra} returns, degrees. */
+export const GUARANTEED_MAX_DIHEDRAL_DEG = 165;
 
 /** Options of {@link stuffTetrahedra}. */
 export interface StuffingOptions {
@@ -64,11 +72,21 @@ export interface StuffingOptions {
 
 /**
  * Meshes `domain` with linear tetrahedra by isosurface stuffing on a uniform BCC lattice.
- * Returns positively oriented tetrahedra on compacted nodes (world mm). Throws an Error for an
- * unbounded domain or a non-positive edge, and a NumericalError if an element comes out with
- * non-positive volume (which the method's angle bounds exclude).
+ * Returns positively oriented tetrahedra on compacted nodes (world mm), every dihedral angle
+ * within 10..165 degrees. Throws an Error for an unbounded domain or a non-positive edge.
  */
 export function stuffTetrahedra(domain: ImplicitDomain, options: StuffingOptions): TetMesh {
+  return stuffTetrahedraWithRepair(domain, options).mesh;
+}
+
+/**
+ * {@link stuffTetrahedra}, also telling how many elements (and how much volume, mm3) the final
+ * repair removed for leaving 10..165 degrees (see `stuffingRepair.ts`).
+ */
+export function stuffTetrahedraWithRepair(
+  domain: ImplicitDomain,
+  options: StuffingOptions,
+): RepairedMesh {
   const h = options.edgeLengthMm;
   if (!(h > 0) || !Number.isFinite(h)) throw new Error(`stuffTetrahedra: edgeLengthMm = ${h}`);
   const { min, max } = domain.boundsMm;
@@ -87,7 +105,8 @@ export function stuffTetrahedra(domain: ImplicitDomain, options: StuffingOptions
   forEachLatticeTet(lattice, (a, b, c, d) => filler.fillTet(a, b, c, d, tets));
   filler.fillSurfaceTets(tets);
 
-  return cuts.compact(tets.view());
+  const mesh = cuts.compact(tets.view());
+  return dropPoorElements(mesh, GUARANTEED_MIN_DIHEDRAL_DEG, GUARANTEED_MAX_DIHEDRAL_DEG);
 }
 
 /** Steps 4 and 5: the stencils that fill the lattice tetrahedra from their sign patterns. */
@@ -222,7 +241,10 @@ class StencilFiller {
     }
   }
 
-  /** Smallest of min dihedral and 180 - max dihedral over the prism's three tetrahedra. */
+  /**
+   * Smallest margin to the paper's bounds over the prism's three tetrahedra: min dihedral - 10.7
+   * and 164.8 - max dihedral (degrees), so that a split within both bounds always wins.
+   */
   private prismScore(bottom: number[], top: number[], order: number[]): number {
     const tets = new GrowableUint32();
     emitPrism(bottom, top, order, tets);
@@ -237,7 +259,11 @@ class StencilFiller {
         p.set(q, 3 * k);
       }
       dihedralAnglesDeg(p, angles);
-      score = Math.min(score, Math.min(...angles), 180 - Math.max(...angles));
+      score = Math.min(
+        score,
+        Math.min(...angles) - MIN_DIHEDRAL_DEG,
+        MAX_DIHEDRAL_DEG - Math.max(...angles),
+      );
     }
     return score;
   }

@@ -15,7 +15,6 @@ import {
   latticeVertexId,
   type BccLattice,
 } from './bccLattice.js';
-import { NumericalError } from '../core/errors.js';
 
 /** Largest fraction of a long edge at which a cut point warps the lattice vertex. */
 export const ALPHA_LONG = 0.24999;
@@ -63,34 +62,49 @@ export class LatticeCuts {
     }
   }
 
-  /** Step 3: warps every violated lattice vertex onto its nearest violating cut point. */
+  /**
+   * Step 3: warps every violated lattice vertex onto its nearest violating cut point, the cube
+   * centres first, then the corners. A warped vertex takes the value 0, so the cut points on its
+   * edges vanish and can no longer violate the vertex at their other end.
+   *
+   * The order matters: warping a corner towards a centre that is warped elsewhere afterwards
+   * can leave a lattice tetrahedron with three vertices moved by nearly alpha_short that keeps a
+   * 9.3 degree angle (corner at doubled offset (2, 0, 0) moved towards the centre (1, 1, 1),
+   * centres (1, 1, +-1) moved along (1, -1, +-1)). Centres first, 3000 random spheres, tori,
+   * plates and cut spheres measured 10.75..164.77 degrees; corners first, 10.20..164.73.
+   */
   warpViolatedVertices(): void {
+    const { lattice } = this;
+    for (let v = lattice.cornerCount; v < lattice.vertexCount; v++) this.warpVertex(v);
+    for (let v = 0; v < lattice.cornerCount; v++) this.warpVertex(v);
+  }
+
+  /** Warps lattice vertex `v` if a cut point on one of its edges violates it. */
+  private warpVertex(v: number): void {
     const { lattice, phi, coords } = this;
-    for (let v = 0; v < lattice.vertexCount; v++) {
-      if (phi[v] === 0) continue;
-      latticeVertexCoords(lattice, v, coords);
-      let best = -1;
-      let bestFraction = Infinity;
-      for (let n = 0; n < 14; n++) {
-        const w = latticeVertexId(
-          lattice,
-          coords[0] + NEIGHBOUR_STEPS[3 * n],
-          coords[1] + NEIGHBOUR_STEPS[3 * n + 1],
-          coords[2] + NEIGHBOUR_STEPS[3 * n + 2],
-        );
-        if (w < 0 || !(phi[v] * phi[w] < 0)) continue;
-        const cut = this.cutPoint(v, w);
-        const fromV = v < w ? this.cutT.at(cut) : 1 - this.cutT.at(cut);
-        const alpha = n < 6 ? ALPHA_LONG : ALPHA_SHORT;
-        if (fromV < alpha && fromV < bestFraction) {
-          best = cut;
-          bestFraction = fromV;
-        }
+    if (phi[v] === 0) return;
+    latticeVertexCoords(lattice, v, coords);
+    let best = -1;
+    let bestFraction = Infinity;
+    for (let n = 0; n < 14; n++) {
+      const w = latticeVertexId(
+        lattice,
+        coords[0] + NEIGHBOUR_STEPS[3 * n],
+        coords[1] + NEIGHBOUR_STEPS[3 * n + 1],
+        coords[2] + NEIGHBOUR_STEPS[3 * n + 2],
+      );
+      if (w < 0 || !(phi[v] * phi[w] < 0)) continue;
+      const cut = this.cutPoint(v, w);
+      const fromV = v < w ? this.cutT.at(cut) : 1 - this.cutT.at(cut);
+      const alpha = n < 6 ? ALPHA_LONG : ALPHA_SHORT;
+      if (fromV < alpha && fromV < bestFraction) {
+        best = cut;
+        bestFraction = fromV;
       }
-      if (best >= 0) {
-        this.warpedTo[v] = best;
-        phi[v] = 0;
-      }
+    }
+    if (best >= 0) {
+      this.warpedTo[v] = best;
+      phi[v] = 0;
     }
   }
 
@@ -144,7 +158,10 @@ export class LatticeCuts {
     return node;
   }
 
-  /** Keeps the used nodes only, renumbers and orients every tetrahedron positively. */
+  /**
+   * Keeps the used nodes only, renumbers and orients every tetrahedron with a non-zero volume
+   * positively (a flat one is left as it is, for `dropPoorElements` to remove).
+   */
   compact(tets: Uint32Array): TetMesh {
     const newId = new Int32Array(this.lattice.vertexCount + this.cutT.length).fill(-1);
     let nodeCount = 0;
@@ -161,16 +178,10 @@ export class LatticeCuts {
     const out = new Uint32Array(tets.length);
     for (let t = 0; t < tets.length; t += 4) {
       for (let k = 0; k < 4; k++) out[t + k] = newId[tets[t + k]];
-      const volume = signedVolume6(nodes, out, t);
-      if (volume < 0) {
+      if (signedVolume6(nodes, out, t) < 0) {
         const swap = out[t + 2];
         out[t + 2] = out[t + 3];
         out[t + 3] = swap;
-      } else if (!(volume > 0)) {
-        throw new NumericalError(`isosurface stuffing made a flat element ${t / 4}`, {
-          element: t / 4,
-          volumeMm3: volume / 6,
-        });
       }
     }
     return { nodes, tets: out };
