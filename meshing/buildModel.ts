@@ -18,7 +18,8 @@ import { keepLargestComponent } from './components.js';
 import { planeFaceNodes, sampleElementRegions, sharedNodeCount } from './elementRegions.js';
 import { mapElementMaterial } from './materialMapping.js';
 import { bonePoissonRatio, defaultMaterialLawName, materialLaw } from './materialLaws.js';
-import { meshQuality, surfaceDeviationMm, type MeshQuality } from './quality.js';
+import { maskSurfaceDeviation } from './maskDeviation.js';
+import { meshQuality, type MeshQuality } from './quality.js';
 import { stuffTetrahedra } from './stuffing.js';
 import { ElementRegion, type VertebraModel } from './tetMesh.js';
 import { splitVertebra } from './vertebralBody.js';
@@ -66,7 +67,7 @@ export interface ModelReport {
   /** Volume of the labelled voxels (bone and caps) between the cap planes, mm3. */
   readonly maskVolumeMm3: number;
   readonly meshVolumeMm3: number;
-  /** Largest distance of a boundary node from the smoothed surface, mm. */
+  /** Largest distance of a boundary node from the voxel mask's surface (flat cuts left out), mm. */
   readonly maxSurfaceDeviationMm: number;
   /** Volumes of the mesh islands dropped, mm3. */
   readonly droppedIslandVolumesMm3: number[];
@@ -169,7 +170,23 @@ export function buildVertebraModel(
       invertedCount: quality.invertedCount,
     });
   }
-  const deviation = surfaceDeviationMm(mesh, domain);
+  // Fidelity against the voxel mask itself, leaving out the deliberate flat cuts of the caps.
+  const cutBandMm = Math.max(...image.spacingMm);
+  const deviation = maskSurfaceDeviation(
+    mesh,
+    image,
+    Uint8Array.from(caps.regions, (r) => (r !== VoxelRegion.Outside ? 1 : 0)),
+    (node) => {
+      const s =
+        caps.planes.axis[0] * mesh.nodes[3 * node] +
+        caps.planes.axis[1] * mesh.nodes[3 * node + 1] +
+        caps.planes.axis[2] * mesh.nodes[3 * node + 2];
+      return (
+        Math.abs(s - caps.planes.inferiorMm) <= cutBandMm ||
+        Math.abs(s - caps.planes.superiorMm) <= cutBandMm
+      );
+    },
+  ).maxMm;
   log.phase(
     'mesh',
     `${quality.nodeCount} nodes, ${quality.elementCount} tetrahedra, ` +

@@ -21,5 +21,5 @@ npm link --no-audit --no-fund >/dev/null 2>&1 || true
 
 if [ "${1:-}" != "--no-run" ]; then
   node dist/cli/vph.js solve data/verse004-L2/density.nii.gz \
-    --mask data/verse004-L2/labels.nii.gz --input-units density --out out/verse004-L2
+    --mask data/verse004-L2/labels.nii.gz --input-units density --load-level L2 --out out/verse004-L2
 fi

@@ -150,8 +150,8 @@ async function run(args: string[]): Promise<void> {
     `inverted         ${quality.invertedCount}`,
     `volume           mesh ${cm3(report.meshVolumeMm3)}, ` +
       `mask ${cm3(report.maskVolumeMm3)} (${volumePercent} %)`,
-    `surface dev.     ${report.maxSurfaceDeviationMm.toExponential(2)} mm ` +
-      '(boundary nodes to the smoothed surface)',
+    `surface dev.     ${report.maxSurfaceDeviationMm.toFixed(2)} mm ` +
+      '(largest, boundary nodes to the voxel mask surface)',
     `axis             (${report.axis.map((c) => c.toFixed(4)).join(', ')}), ` +
       `${report.axisAngleToImageDeg.toFixed(2)} deg from image +z, ${report.axisSource}`,
     `height           ${report.heightMm.toFixed(2)} mm between the cap faces; ` +
