@@ -53,10 +53,14 @@ export function countLabels(labels: Int32Array): LabelCount[] {
     .map(([label, voxels]) => ({ label, voxels }));
 }
 
-/** Inverse of a row-major 4x4 affine whose last row is 0 0 0 1. */
+/**
+ * Inverse of a row-major 4x4 affine whose last row is 0 0 0 1. Its first 12 entries are also a
+ * row-major 3x4 affine (stride 4), which is how the meshing layer applies it.
+ */
 export function invertAffine(affine: Float64Array): Float64Array {
   const [a, b, c, tx, d, e, f, ty, g, h, i, tz] = affine;
   const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+  if (!(Math.abs(det) > 1e-12)) throw new Error(`voxel-to-world affine is singular (det ${det})`);
   const m = [
     (e * i - f * h) / det,
     (c * h - b * i) / det,

@@ -13,6 +13,7 @@
  */
 
 import type { GridGeometry } from '../input/volume.js';
+import { invertAffine } from '../input/labelMap.js';
 
 /** Axis-aligned bounds in world mm. Infinite entries mean the domain is unbounded that way. */
 export interface BoundsMm {
@@ -239,32 +240,6 @@ function gaussianAlongAxis(field: Float32Array, size: number[], axis: number, si
       field[start + t * stride] = sum;
     }
   }
-}
-
-/** Inverse of a row-major 4x4 affine (last row 0 0 0 1), returned row-major 3x4. */
-function invertAffine(m: Float64Array): Float64Array {
-  const [a, b, c, tx, d, e, f, ty, g, h, i, tz] = m;
-  const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
-  if (!(Math.abs(det) > 0)) throw new Error('maskDomain: the voxel-to-world affine is singular');
-  const r = [
-    (e * i - f * h) / det,
-    (c * h - b * i) / det,
-    (b * f - c * e) / det,
-    (f * g - d * i) / det,
-    (a * i - c * g) / det,
-    (c * d - a * f) / det,
-    (d * h - e * g) / det,
-    (b * g - a * h) / det,
-    (a * e - b * d) / det,
-  ];
-  const out = new Float64Array(12);
-  for (let row = 0; row < 3; row++) {
-    out[4 * row] = r[3 * row];
-    out[4 * row + 1] = r[3 * row + 1];
-    out[4 * row + 2] = r[3 * row + 2];
-    out[4 * row + 3] = -(r[3 * row] * tx + r[3 * row + 1] * ty + r[3 * row + 2] * tz);
-  }
-  return out;
 }
 
 /** World bounds of the voxel box [lo - 1, lo + size] (the field is zero beyond it). */

@@ -3,6 +3,7 @@
  * inverse affine, voxel centres, nearest voxels. Voxel (i, j, k) has its centre at integer
  * continuous index (i, j, k).
  */
+import { invertAffine } from '../input/labelMap.js';
 import type { GridGeometry } from '../input/volume.js';
 
 /** A 3x4 row-major affine (rotation/scale then translation). */
@@ -10,34 +11,7 @@ export type Affine3x4 = Float64Array;
 
 /** The 3x4 affine taking world mm to continuous voxel indices (inverse of voxelToWorld). */
 export function worldToVoxelAffine(grid: GridGeometry): Affine3x4 {
-  const m = grid.voxelToWorld;
-  const a = m[0],
-    b = m[1],
-    c = m[2];
-  const d = m[4],
-    e = m[5],
-    f = m[6];
-  const g = m[8],
-    h = m[9],
-    i = m[10];
-  const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
-  if (!(Math.abs(det) > 1e-12)) throw new Error(`voxel-to-world affine is singular (det ${det})`);
-
-  // prettier-ignore
-  const inv = [
-    (e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det,
-    (f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det,
-    (d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det,
-  ];
-  const t = [m[3], m[7], m[11]];
-  const out = new Float64Array(12);
-  for (let r = 0; r < 3; r++) {
-    out[4 * r] = inv[3 * r];
-    out[4 * r + 1] = inv[3 * r + 1];
-    out[4 * r + 2] = inv[3 * r + 2];
-    out[4 * r + 3] = -(inv[3 * r] * t[0] + inv[3 * r + 1] * t[1] + inv[3 * r + 2] * t[2]);
-  }
-  return out;
+  return invertAffine(grid.voxelToWorld);
 }
 
 /** Applies a 3x4 affine to (x, y, z), writing the result into `out`. */
