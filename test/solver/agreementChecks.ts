@@ -37,7 +37,7 @@ export function reactionForce(
  * both at most `tolerance`, and they agree (the backend reports what it achieved).
  */
 export function expectCertified(
-  result: SolveResult,
+  result: Pick<SolveResult, 'x' | 'relativeResidual'>,
   matrix: BlockSparseMatrix,
   rhs: Float64Array,
   tolerance: number,
