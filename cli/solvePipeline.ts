@@ -14,6 +14,7 @@ import { loadVertebraImage } from '../input/loadVertebra.js';
 import { buildVertebraModel } from '../meshing/buildModel.js';
 import type { MaterialLawName } from '../meshing/materialLaws.js';
 import { writeVtu } from '../meshing/vtu.js';
+import { sectionSvg } from '../solver/post/sectionPicture.js';
 import { selectBackend, type BackendName } from '../solver/backends.js';
 import { defaultSolveOptions } from '../solver/linearSolver.js';
 import { densityFigures } from '../solver/post/densityFigures.js';
@@ -131,7 +132,11 @@ export async function runSolve(request: SolveRequest, log: PhaseLogger): Promise
     timingsMs: timings,
   });
 
-  const files = request.outDir ? writeResults(request.outDir, report, built.model, analysis) : [];
+  const picture = () =>
+    resultPicture(loaded.provenance.files[0].path, loaded.image.calibrated, built.model, analysis);
+  const files = request.outDir
+    ? writeResults(request.outDir, report, built.model, analysis, picture)
+    : [];
   return { report, files };
 }
 
@@ -139,18 +144,21 @@ export async function runSolve(request: SolveRequest, log: PhaseLogger): Promise
 function removeStaleResults(outDir: string): void {
   rmSync(join(outDir, 'report.json'), { force: true });
   rmSync(join(outDir, 'result.vtu'), { force: true });
+  rmSync(join(outDir, 'result.svg'), { force: true });
 }
 
-/** Writes report.json and result.vtu into `outDir` through temporary names. */
+/** Writes report.json, result.vtu and result.svg into `outDir` through temporary names. */
 function writeResults(
   outDir: string,
   report: SolveReport,
   model: VertebraModel,
   analysis: AnalysisResult,
+  picture: () => string,
 ): string[] {
   mkdirSync(outDir, { recursive: true });
   const reportPath = join(outDir, 'report.json');
   const vtuPath = join(outDir, 'result.vtu');
+  const svgPath = join(outDir, 'result.svg');
   const suffix = `.tmp-${process.pid}`;
   try {
     writeVtu(vtuPath + suffix, model.mesh, {
@@ -165,13 +173,38 @@ function writeResults(
         { name: 'region', components: 1, values: model.region },
       ],
     });
+    writeFileSync(svgPath + suffix, picture());
     writeFileSync(reportPath + suffix, reportJson(report) + '\n');
     renameSync(vtuPath + suffix, vtuPath);
+    renameSync(svgPath + suffix, svgPath);
     renameSync(reportPath + suffix, reportPath);
   } catch (error) {
-    rmSync(vtuPath + suffix, { force: true });
-    rmSync(reportPath + suffix, { force: true });
+    for (const path of [vtuPath, svgPath, reportPath]) rmSync(path + suffix, { force: true });
     throw error;
   }
-  return [reportPath, vtuPath];
+  return [reportPath, vtuPath, svgPath];
+}
+
+/** The mid-sagittal section coloured by the failure ratio at the failure load. */
+function resultPicture(
+  ctPath: string,
+  calibrated: boolean,
+  model: VertebraModel,
+  analysis: AnalysisResult,
+): string {
+  const { failure } = analysis;
+  const atFailureLoad = failure.ratio.map((r) => r / failure.criticalRatio);
+  const flag = calibrated ? '' : ' (UNCALIBRATED density)';
+  return sectionSvg(model.mesh, {
+    axis: model.axis,
+    values: atFailureLoad,
+    maxValue: 1.2,
+    valueLabel: 'failure ratio at failure load',
+    region: model.region,
+    caption: [
+      `${ctPath}: stiffness ${(analysis.stiffnessNPerMm / 1000).toFixed(2)} ` +
+        `kN/mm, failure load ${(failure.failureLoadN / 1000).toFixed(3)} kN${flag}`,
+      'mid-sagittal section; ratio = max(eps1 / eps_t, -eps3 / eps_c); >= 1 yields',
+    ],
+  });
 }

@@ -18,6 +18,7 @@ import { keepLargestComponent } from './components.js';
 import { planeFaceNodes, sampleElementRegions, sharedNodeCount } from './elementRegions.js';
 import { mapElementMaterial } from './materialMapping.js';
 import { bonePoissonRatio, defaultMaterialLawName, materialLaw } from './materialLaws.js';
+import { checkBodyIsAnterior, type AnatomyCheck } from './anatomyCheck.js';
 import { maskSurfaceDeviation } from './maskDeviation.js';
 import { meshQuality, type MeshQuality } from './quality.js';
 import { stuffTetrahedra } from './stuffing.js';
@@ -71,6 +72,8 @@ export interface ModelReport {
   readonly maxSurfaceDeviationMm: number;
   /** Volumes of the mesh islands dropped, mm3. */
   readonly droppedIslandVolumesMm3: number[];
+  /** Body against posterior elements in world space (null without both regions). */
+  readonly anatomy: AnatomyCheck | null;
   readonly elementCounts: Record<'body' | 'posterior' | 'capInferior' | 'capSuperior', number>;
   readonly fixedNodeCount: number;
   readonly loadedNodeCount: number;
@@ -248,6 +251,15 @@ export function buildVertebraModel(
       { fixed: fixedNodes.length, loaded: loadedNodes.length },
     );
   }
+  const anatomy = checkBodyIsAnterior(mesh, region);
+  if (anatomy && !anatomy.bodyIsAnterior) {
+    warnings.push(
+      `orientation: in ${opts.source} the vertebral body lies ` +
+        `${(-anatomy.bodyToPosteriorOffsetMm[1]).toFixed(1)} mm posterior (-y) of the posterior ` +
+        "elements in world space: the header's anterior-posterior direction looks flipped " +
+        '(stiffness and failure load do not depend on it; anatomical directions do)',
+    );
+  }
   const touching = sharedNodeCount(
     mesh,
     region,
@@ -292,6 +304,7 @@ export function buildVertebraModel(
     meshVolumeMm3: quality.volumeMm3,
     maxSurfaceDeviationMm: deviation,
     droppedIslandVolumesMm3: dropped,
+    anatomy,
     elementCounts: counts,
     fixedNodeCount: fixedNodes.length,
     loadedNodeCount: loadedNodes.length,
