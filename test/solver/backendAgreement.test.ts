@@ -5,10 +5,9 @@
  *
  * WebAssembly with one thread runs the reference's sums in the reference's order, so it must
  * match to 1e-10 with the same iteration count (one allowed); with two threads it sums in
- * another order and must stay within 1e-6. The GPU iterates in float32 and
- * refines in float64: two certified solutions may differ by about cond(K) times the tolerance,
- * so the GPU and the CPU path are compared at 1e-10, where that bound stays far below the 1e-6
- * demanded.
+ * another order and must stay within 1e-6. The GPU iterates in float32 and refines in float64:
+ * two certified solutions may differ by about cond(K) times the tolerance, so the GPU and the
+ * CPU path are compared at 1e-10, where that bound stays far below the 1e-6 demanded.
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
