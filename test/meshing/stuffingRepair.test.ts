@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 
 import { dropPoorElements } from '../../meshing/stuffingRepair.js';
 import type { TetMesh } from '../../meshing/tetMesh.js';
+import { sphereDomain } from '../../meshing/implicitDomain.js';
+import { stuffTetrahedra } from '../../meshing/stuffing.js';
+import { meshQuality } from '../../meshing/quality.js';
+import { expectConformingAndClosed } from './stuffingChecks.js';
 
 /**
  * Nodes: 0..3 a BCC lattice tetrahedron (dihedral angles 60 and 90 degrees); 4 a point 0.07 mm
@@ -55,5 +59,20 @@ describe('dropPoorElements', () => {
     expect(repaired.droppedCount).toBe(1);
     expect(Array.from(repaired.mesh.tets)).toEqual([0, 1, 2, 3]);
     expect(Array.from(repaired.mesh.nodes)).toEqual(Array.from(NODES.slice(0, 12)));
+  });
+
+  it('on a stuffed sphere with tight bounds: conforming, closed, the volume accounted for', () => {
+    // Bounds of 20..140 degrees make the repair remove many surface elements of a real mesh.
+    const mesh = stuffTetrahedra(sphereDomain([0.2, 0.1, -0.3], 6), { edgeLengthMm: 1 });
+    const before = meshQuality(mesh);
+    const repaired = dropPoorElements(mesh, 20, 140);
+    const after = meshQuality(repaired.mesh);
+    expect(repaired.droppedCount).toBeGreaterThan(0);
+    expect(after.elementCount).toBe(before.elementCount - repaired.droppedCount);
+    expect(after.minDihedralDeg).toBeGreaterThanOrEqual(20);
+    expect(after.maxDihedralDeg).toBeLessThanOrEqual(140);
+    expect(after.invertedCount).toBe(0);
+    expect(after.volumeMm3 + repaired.droppedVolumeMm3).toBeCloseTo(before.volumeMm3, 9);
+    expectConformingAndClosed(repaired.mesh);
   });
 });

@@ -8,10 +8,9 @@ import {
   type ImplicitDomain,
 } from '../../meshing/implicitDomain.js';
 import { stuffTetrahedraWithRepair } from '../../meshing/stuffing.js';
-import { boundaryTriangles, meshQuality } from '../../meshing/quality.js';
-import { TET_FACES } from '../../meshing/components.js';
-import type { TetMesh } from '../../meshing/tetMesh.js';
+import { meshQuality } from '../../meshing/quality.js';
 import type { GridGeometry } from '../../input/volume.js';
+import { expectConformingAndClosed } from './stuffingChecks.js';
 
 /** A small linear congruential generator: the same numbers in [0, 1) for the same seed. */
 function random(seed: number): () => number {
@@ -84,38 +83,6 @@ function sweepShape(index: number): { name: string; domain: ImplicitDomain; h: n
       const cut = halfSpace([c[0] + offset * n[0], c[1] + offset * n[1], c[2] + offset * n[2]], n);
       return { name: 'cut sphere', domain: intersectDomains(sphereDomain(c, 5 * h), cut), h };
     }
-  }
-}
-
-/**
- * Checks that `mesh` conforms and is closed: no face is shared by more than two elements, and
- * on the boundary every directed edge is matched by its reverse as often as itself (the boundary
- * of a union of positively oriented tetrahedra is a closed, consistently oriented surface).
- */
-function expectConformingAndClosed(mesh: TetMesh): void {
-  const faceUse = new Map<string, number>();
-  for (let t = 0; t < mesh.tets.length; t += 4) {
-    for (const face of TET_FACES) {
-      const key = face
-        .map((k) => mesh.tets[t + k])
-        .sort((a, b) => a - b)
-        .join(',');
-      faceUse.set(key, (faceUse.get(key) ?? 0) + 1);
-    }
-  }
-  for (const count of faceUse.values()) expect(count).toBeLessThanOrEqual(2);
-
-  const triangles = boundaryTriangles(mesh);
-  const directed = new Map<string, number>();
-  for (let t = 0; t < triangles.length; t += 3) {
-    for (let k = 0; k < 3; k++) {
-      const key = `${triangles[t + k]},${triangles[t + ((k + 1) % 3)]}`;
-      directed.set(key, (directed.get(key) ?? 0) + 1);
-    }
-  }
-  for (const [key, count] of directed) {
-    const [a, b] = key.split(',');
-    expect(directed.get(`${b},${a}`)).toBe(count);
   }
 }
 
