@@ -201,7 +201,45 @@ function maskOnCtGrid(ct: NiftiImage, mask: NiftiImage, warnings: string[]) {
     `${mask.filePath}: on another grid than the CT (dims ${mask.dims.join('x')}): ` +
       'resampled nearest-neighbour',
   );
-  return { labels: resampleLabels(mask, labels, ct), resampled: true };
+  const resampled = resampleLabels(mask, labels, ct);
+  if (!resampled.some((label) => label !== 0) && labels.some((label) => label !== 0)) {
+    throw new UserError(
+      `${mask.filePath}: on another grid than the CT (dims ${mask.dims.join('x')}) and none ` +
+        "of its labelled voxels falls inside the CT's volume: not a mask of this scan",
+    );
+  }
+  return { labels: resampled, resampled: true };
+}
+
+/**
+ * A warning when the image's values do not fit the units given. A CT in HU holds air near -1000
+ * (or padding below it) and fat near -100; an image already in mg/cm3 of K2HPO4 holds neither,
+ * and a masked one is mostly exactly 0. Density images made from a whole CT by a calibration
+ * line can reach -900 mg/cm3 in air, hence the margin; below 1 % of voxels under -200 counts as
+ * "no air or fat".
+ */
+function unitsMismatch(values: Float64Array, options: LoadOptions): string | undefined {
+  let min = Infinity;
+  let below200 = 0;
+  for (const value of values) {
+    if (value < min) min = value;
+    if (value < -200) below200++;
+  }
+  if (!Number.isFinite(min)) return undefined;
+  if (options.inputUnits === 'density' && min < -900) {
+    return (
+      `${options.ctPath}: values reach ${min} with --input-units density, far below any ` +
+      'bone density (air is about -1000 HU): the image looks like HU, check --input-units'
+    );
+  }
+  if (options.inputUnits === 'hu' && below200 < 0.01 * values.length) {
+    const percent = ((100 * below200) / values.length).toFixed(2);
+    return (
+      `${options.ctPath}: only ${percent} % of voxels below -200 HU (no air or fat): the ` +
+      'image may already be density in mg/cm3; if so, give --input-units density'
+    );
+  }
+  return undefined;
 }
 
 /** Loads one vertebra from a CT (and label map) as the mesher's {@link VertebraImage}. */
@@ -222,6 +260,8 @@ export async function loadVertebraImage(
   const read = `${ct.dims.join('x')} ${ct.datatypeName}, ${ct.geometry.orientation}`;
   log.phase('read', `${read} from the ${ct.geometry.source}, voxel ${voxel} mm`, readMs);
 
+  const unitsWarning = unitsMismatch(ct.values, options);
+  if (unitsWarning !== undefined) warnings.push(unitsWarning);
   const calibration = chooseCalibration(options, warnings, files);
   const converted = convertToDensity(ct.values, calibration);
 

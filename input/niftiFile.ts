@@ -120,6 +120,7 @@ function inflateBounded(
       if (target === Infinity && total >= 540) target = needed(concat(chunks, total));
     }
   } catch (error) {
+    if (error instanceof UserError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new UserError(`${filePath}: gzip stream is corrupt or truncated (${reason})`);
   }

@@ -10,6 +10,8 @@
  * volume is spacing^3 / 12. Vertex ids: corners first (i fastest), then centres.
  */
 
+import { UserError } from '../core/errors.js';
+
 /** A BCC lattice covering an axis-aligned box. */
 export interface BccLattice {
   /** World position of the corner with doubled coordinates (0, 0, 0), mm. */
@@ -26,6 +28,13 @@ export interface BccLattice {
 
 /** Mean length of the lattice's distinct edges, as a multiple of the spacing (about 0.9235). */
 export const BCC_MEAN_EDGE_PER_SPACING = (6 + 8 * (Math.sqrt(3) / 2)) / 14;
+
+/**
+ * Most lattice vertices a mesh may start from (2^24, about 16.8 million): past this the lattice
+ * alone takes gigabytes and the system it leads to is beyond any backend, so the element size is
+ * refused with the smallest one that fits.
+ */
+export const maxLatticeVertices = 2 ** 24;
 
 /** The doubled-coordinate offsets of a vertex's 14 lattice neighbours: 6 long, then 8 short. */
 export const BCC_NEIGHBOUR_OFFSETS: readonly (readonly [number, number, number])[] = [
@@ -60,8 +69,15 @@ export function createBccLattice(
   ) as unknown as [number, number, number];
   const cornerCount = (cubes[0] + 1) * (cubes[1] + 1) * (cubes[2] + 1);
   const vertexCount = cornerCount + cubes[0] * cubes[1] * cubes[2];
-  if (!Number.isSafeInteger(vertexCount * vertexCount) || vertexCount > 2 ** 31) {
-    throw new Error(`createBccLattice: ${vertexCount} lattice vertices is too many`);
+  if (!(vertexCount <= maxLatticeVertices)) {
+    const box = [0, 1, 2].map((a) => (maxMm[a] - minMm[a]).toFixed(0)).join(' x ');
+    const edgeMm = spacingMm * BCC_MEAN_EDGE_PER_SPACING;
+    const smallestMm = edgeMm * Math.cbrt(vertexCount / maxLatticeVertices);
+    throw new UserError(
+      `element size ${edgeMm.toPrecision(3)} mm: meshing the ${box} mm box needs ` +
+        `${vertexCount.toExponential(2)} lattice vertices, above the ` +
+        `${maxLatticeVertices.toExponential(2)} limit; use at least ${smallestMm.toFixed(2)} mm`,
+    );
   }
   return {
     originMm: [origin[0], origin[1], origin[2]],

@@ -5,7 +5,7 @@
  * the axial compression case) and DIR/mesh.json (the build report and mesh quality). Prints the
  * mesh quality, the axis and the warnings.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
@@ -16,6 +16,7 @@ import { writeInp } from '../../meshing/inp.js';
 import { materialLaws } from '../../meshing/materialLaws.js';
 import { writeVtu } from '../../meshing/vtu.js';
 import type { Command } from '../command.js';
+import { prepareOutputFolder } from '../outputFolder.js';
 
 const meshOptionSpec = {
   out: { type: 'string' },
@@ -92,48 +93,55 @@ async function run(args: string[]): Promise<void> {
   );
   const strain = positiveNumber('inp-strain', extra['inp-strain'], 0.002);
   const log = createLogger(extra.quiet === true);
+  const resultNames = ['model.vtu', 'model.inp', 'mesh.json'];
+  prepareOutputFolder(out, resultNames);
 
   const loaded = await loadVertebraImage(options, log);
   for (const warning of loaded.warnings) log.warn(warning);
   const { model, quality, report } = buildVertebraModel(loaded.image, modelOptions, log);
 
-  mkdirSync(out, { recursive: true });
-  const nodeCount = model.mesh.nodes.length / 3;
-  const face = new Uint8Array(nodeCount);
-  for (const n of model.fixedNodes) face[n] = 1;
-  for (const n of model.loadedNodes) face[n] = 2;
-  writeVtu(join(out, 'model.vtu'), model.mesh, {
-    pointData: [{ name: 'face (1 fixed, 2 loaded)', components: 1, values: face }],
-    cellData: [
-      { name: 'region', components: 1, values: model.region },
-      { name: 'modulus (MPa)', components: 1, values: model.youngsModulusMpa },
-      { name: 'density (mg/cm3)', components: 1, values: model.densityMgCm3 },
-    ],
-  });
   const displacementMm = strain * model.heightMm;
-  const inp = writeInp(join(out, 'model.inp'), model, {
-    displacementMm,
-    materials: inpMaterials,
-  });
-  const inpReport = {
-    materials: inpMaterials,
-    materialCount: inp.materialCount,
-    modulusRelativeL2: inp.modulusRelativeL2,
-    displacementMm,
-  };
-  writeFileSync(
-    join(out, 'mesh.json'),
-    JSON.stringify(
-      {
-        provenance: loaded.provenance,
-        model: report,
-        quality: { ...quality, dihedralHistogram: Array.from(quality.dihedralHistogram) },
-        inp: inpReport,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
+  let inp: ReturnType<typeof writeInp>;
+  try {
+    const nodeCount = model.mesh.nodes.length / 3;
+    const face = new Uint8Array(nodeCount);
+    for (const n of model.fixedNodes) face[n] = 1;
+    for (const n of model.loadedNodes) face[n] = 2;
+    writeVtu(join(out, 'model.vtu'), model.mesh, {
+      pointData: [{ name: 'face (1 fixed, 2 loaded)', components: 1, values: face }],
+      cellData: [
+        { name: 'region', components: 1, values: model.region },
+        { name: 'modulus (MPa)', components: 1, values: model.youngsModulusMpa },
+        { name: 'density (mg/cm3)', components: 1, values: model.densityMgCm3 },
+      ],
+    });
+    inp = writeInp(join(out, 'model.inp'), model, {
+      displacementMm,
+      materials: inpMaterials,
+    });
+    const inpReport = {
+      materials: inpMaterials,
+      materialCount: inp.materialCount,
+      modulusRelativeL2: inp.modulusRelativeL2,
+      displacementMm,
+    };
+    writeFileSync(
+      join(out, 'mesh.json'),
+      JSON.stringify(
+        {
+          provenance: loaded.provenance,
+          model: report,
+          quality: { ...quality, dihedralHistogram: Array.from(quality.dihedralHistogram) },
+          inp: inpReport,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } catch (error) {
+    for (const name of resultNames) rmSync(join(out, name), { force: true });
+    throw error;
+  }
 
   const volumePercent = ((report.meshVolumeMm3 / report.maskVolumeMm3 - 1) * 100).toFixed(2);
   const counts = report.elementCounts;

@@ -12,6 +12,7 @@ import { activities, type Activity } from '../../solver/post/physiologicalLoads.
 import type { SolveReport } from '../../solver/report.js';
 import { reportJson } from '../../solver/report.js';
 import type { Command } from '../command.js';
+import { prepareOutputFolder } from '../outputFolder.js';
 import { defaultAnalysisOptions, runSolve, type SolveRequest } from '../solvePipeline.js';
 
 const solveOptionSpec = {
@@ -166,6 +167,9 @@ export const command: Command = {
   help,
   async run(args: string[]): Promise<void> {
     const { request, json } = parseSolveArgs(args);
+    if (request.outDir !== undefined) {
+      prepareOutputFolder(request.outDir, ['report.json', 'result.vtu', 'result.svg']);
+    }
     const log = createLogger(false);
     const { report, files } = await runSolve(request, log);
     process.stdout.write((json ? reportJson(report) : resultsTable(report, files)) + '\n');

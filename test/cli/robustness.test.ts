@@ -1,0 +1,168 @@
+/**
+ * Careless and hostile use of `vph`: every case here once broke the command-line contract (one
+ * line naming the file or flag and the value, exit code 1, no result left in --out) and is kept
+ * so that it stays mended.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { projectPath } from '../../core/paths.js';
+import { niftiBytes } from '../input/niftiWriter.js';
+
+function vph(...args: string[]) {
+  const result = spawnSync('npx', ['tsx', projectPath('cli/vph.ts'), ...args], {
+    cwd: projectPath(),
+    encoding: 'utf8',
+    timeout: 50_000,
+  });
+  const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, errorLines };
+}
+
+const ct = projectPath('data', 'totalseg-lumbar', 'ct.nii.gz');
+const labels = projectPath('data', 'totalseg-lumbar', 'labels.nii.gz');
+const verseDensity = projectPath('data', 'verse004-L2', 'density.nii.gz');
+const verseLabels = projectPath('data', 'verse004-L2', 'labels.nii.gz');
+const scratch = () => mkdtempSync(join(tmpdir(), 'vph-robust-'));
+
+describe('vph on careless input', () => {
+  it('--out naming a file is a one-line user error, before any work', () => {
+    const file = join(scratch(), 'taken.txt');
+    writeFileSync(file, 'not a folder\n');
+    for (const command of ['solve', 'mesh']) {
+      const run = vph(command, ct, '--mask', labels, '--level', 'L3', '--out', file);
+      expect(run.code).toBe(1);
+      expect(run.errorLines).toEqual([
+        `error: --out: '${file}' is not a folder: ${file} is a file`,
+      ]);
+      expect(run.stderr).not.toMatch(/^read /m);
+    }
+  });
+
+  it('--out where no folder can be made (under /proc) fails at once instead of hanging', () => {
+    const run = vph('solve', ct, '--mask', labels, '--level', 'L3', '--out', '/proc/vph-out');
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toMatch(/^error: --out: '\/proc\/vph-out' is not a writable folder/);
+  });
+
+  it('a failed vph mesh leaves no model files from an earlier run in --out', () => {
+    const out = scratch();
+    const stale = ['model.vtu', 'model.inp', 'mesh.json'].map((name) => join(out, name));
+    for (const path of stale) writeFileSync(path, 'earlier run\n');
+    const run = vph('mesh', ct, '--mask', labels, '--level', 'L6', '--out', out);
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toMatch(/labels\.nii\.gz: no label for L6/);
+    for (const path of stale) expect(existsSync(path)).toBe(false);
+  });
+
+  it('a gzip file whose header announces 40 GB names the dims, not a corrupt stream', () => {
+    // 30000 x 30000 x 11 int32 = 3.96e10 bytes; the file holds a 2x2x1 volume.
+    const bytes = niftiBytes({ dim: [3, 30000, 30000, 11], datatype: 8, values: [1, 2, 3, 4] });
+    const path = join(scratch(), 'huge.nii.gz');
+    writeFileSync(path, gzipSync(bytes));
+    const run = vph('info', path);
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toEqual([
+      `error: ${path}: dim gives ${30000 * 30000 * 11 * 4} bytes of voxel data, ` +
+        `above the ${4 * 1024 ** 3} limit`,
+    ]);
+  });
+
+  it('--element-size 0.05 is refused with the smallest size that fits, not run out of memory', () => {
+    const run = vph('solve', ct, '--mask', labels, '--level', 'L3', '--element-size', '0.05');
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    const match = run.errorLines[0].match(
+      /element size 0\.0500 mm: meshing the (\d+) x (\d+) x (\d+) mm box needs .* use at least ([\d.]+) mm$/,
+    );
+    expect(match).not.toBeNull();
+    // The L3 label spans about 40 x 36 x 21 voxels of 3 mm plus caps: a box of roughly 120 mm.
+    const box = match!.slice(1, 4).map(Number);
+    for (const side of box) expect(side).toBeGreaterThan(50);
+    for (const side of box) expect(side).toBeLessThan(200);
+    // A BCC lattice of spacing s = h / 0.9235 has about 2 (L / s)^3 vertices (corners and centres):
+    // at the suggested size it should hold about 2^24 of them (the limit), within the padding.
+    const size = Number(match![4]);
+    const spacing = size / ((6 + 8 * (Math.sqrt(3) / 2)) / 14);
+    const vertices = 2 * box.reduce((product, side) => product * (side / spacing), 1);
+    expect(vertices).toBeGreaterThan(0.7 * 2 ** 24);
+    expect(vertices).toBeLessThan(1.05 * 2 ** 24);
+  });
+});
+
+describe('vph with the wrong mask', () => {
+  it("a mask on another grid that misses the CT says so, not 'empty label map'", () => {
+    // From the headers: the VerSe crop's first axis points left from qoffset x = -250.8 mm, so
+    // it spans x -251..-350 mm; the TotalSegmentator CT spans x -178..185 mm: no overlap.
+    const run = vph('solve', ct, '--mask', verseLabels, '--label', '1');
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toEqual([
+      `error: ${verseLabels}: on another grid than the CT (dims 100x89x74) and none of its ` +
+        "labelled voxels falls inside the CT's volume: not a mask of this scan",
+    ]);
+  });
+});
+
+describe('vph on a scan read in the wrong units', () => {
+  it('an HU image given --input-units density warns that it looks like HU', () => {
+    const out = join(scratch(), 'mesh');
+    mkdirSync(out);
+    const run = vph(
+      'mesh',
+      ct,
+      '--mask',
+      labels,
+      '--level',
+      'L3',
+      '--input-units',
+      'density',
+      '--element-size',
+      '3',
+      '--out',
+      out,
+    );
+    expect(run.code).toBe(0);
+    // The README gives this CT a range of about -1200..3400 HU; its minimum is -1207.
+    expect(run.stderr).toMatch(
+      /ct\.nii\.gz: values reach -1207 with --input-units density, .* looks like HU/,
+    );
+  });
+
+  it('a density image read as HU (the default) warns that it may already be density', () => {
+    const out = join(scratch(), 'mesh');
+    const run = vph(
+      'mesh',
+      verseDensity,
+      '--mask',
+      verseLabels,
+      '--element-size',
+      '3',
+      '--out',
+      out,
+    );
+    expect(run.code).toBe(0);
+    // Outside its labels the VerSe density image is exactly 0: no voxel of air or fat.
+    expect(run.stderr).toMatch(
+      /density\.nii\.gz: only 0\.00 % of voxels below -200 HU .* --input-units density/,
+    );
+    const ok = vph(
+      'mesh',
+      verseDensity,
+      '--mask',
+      verseLabels,
+      '--input-units',
+      'density',
+      '--element-size',
+      '3',
+      '--out',
+      out,
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toMatch(/--input-units/);
+  });
+});
