@@ -21,7 +21,7 @@ import { bonePoissonRatio, defaultMaterialLawName, materialLaw } from './materia
 import { checkBodyIsAnterior, type AnatomyCheck } from './anatomyCheck.js';
 import { maskSurfaceDeviation } from './maskDeviation.js';
 import { meshQuality, type MeshQuality } from './quality.js';
-import { stuffTetrahedra } from './stuffing.js';
+import { stuffTetrahedraWithRepair } from './stuffing.js';
 import { ElementRegion, type VertebraModel } from './tetMesh.js';
 import { splitVertebra } from './vertebralBody.js';
 import { voxelVolumeMm3 } from './voxelFrame.js';
@@ -72,6 +72,8 @@ export interface ModelReport {
   readonly maxSurfaceDeviationMm: number;
   /** Volumes of the mesh islands dropped, mm3. */
   readonly droppedIslandVolumesMm3: number[];
+  /** Elements the mesher's quality repair removed, and their volume in mm3. */
+  readonly repairedElements: { readonly count: number; readonly volumeMm3: number };
   /** Body against posterior elements in world space (null without both regions). */
   readonly anatomy: AnatomyCheck | null;
   readonly elementCounts: Record<'body' | 'posterior' | 'capInferior' | 'capSuperior', number>;
@@ -156,7 +158,14 @@ export function buildVertebraModel(
 
   start = performance.now();
   const domain = capDomain(image, caps.regions, caps.planes, smoothingMm);
-  const stuffed = stuffTetrahedra(domain, { edgeLengthMm: opts.elementSizeMm });
+  const repaired = stuffTetrahedraWithRepair(domain, { edgeLengthMm: opts.elementSizeMm });
+  const stuffed = repaired.mesh;
+  if (repaired.droppedCount > 0) {
+    warnings.push(
+      `mesh: removed ${repaired.droppedCount} elements outside 10..165 degrees ` +
+        `(${repaired.droppedVolumeMm3.toFixed(2)} mm3)`,
+    );
+  }
   const kept = keepLargestComponent(stuffed);
   const mesh = kept.mesh;
   const dropped = Array.from(kept.droppedVolumesMm3);
@@ -304,6 +313,7 @@ export function buildVertebraModel(
     meshVolumeMm3: quality.volumeMm3,
     maxSurfaceDeviationMm: deviation,
     droppedIslandVolumesMm3: dropped,
+    repairedElements: { count: repaired.droppedCount, volumeMm3: repaired.droppedVolumeMm3 },
     anatomy,
     elementCounts: counts,
     fixedNodeCount: fixedNodes.length,
