@@ -80,7 +80,11 @@ export async function runSolve(request: SolveRequest, log: PhaseLogger): Promise
   const [built, meshMs] = await timed(() =>
     buildVertebraModel(
       loaded.image,
-      { elementSizeMm: request.elementSizeMm, ...(request.law ? { law: request.law } : {}) },
+      {
+        elementSizeMm: request.elementSizeMm,
+        source: request.input.ctPath,
+        ...(request.law ? { law: request.law } : {}),
+      },
       log,
     ),
   );

@@ -26,7 +26,9 @@ export interface LabelCount {
   readonly voxels: number;
 }
 
-/** Integer labels of a NIfTI image; a non-integer or non-finite value is a user error. */
+/**
+ * Integer labels of a NIfTI image; a non-integer, non-finite or negative value is a user error.
+ */
 export function integerLabels(image: NiftiImage): Int32Array {
   const labels = new Int32Array(image.values.length);
   for (let n = 0; n < labels.length; n++) {
@@ -34,6 +36,11 @@ export function integerLabels(image: NiftiImage): Int32Array {
     if (!Number.isInteger(value) || Math.abs(value) > 2 ** 31 - 1) {
       throw new UserError(
         `${image.filePath}: voxel ${n} holds ${value}: a label map needs integer values`,
+      );
+    }
+    if (value < 0) {
+      throw new UserError(
+        `${image.filePath}: voxel ${n} holds ${value}: labels are >= 0 (is this the CT?)`,
       );
     }
     labels[n] = value;
@@ -145,8 +152,13 @@ export interface LabelSelection {
   readonly description: string;
 }
 
-function presentText(present: number[]): string {
-  return describeLabels(present, [...labelConventions]);
+/** Most labels named in an error line; the rest are counted. */
+const maxLabelsNamed = 40;
+
+function presentText(present: number[], conventions = [...labelConventions]): string {
+  const named = describeLabels(present.slice(0, maxLabelsNamed), conventions);
+  const rest = present.length - maxLabelsNamed;
+  return rest > 0 ? `${named} and ${rest} more` : named;
 }
 
 function pick(labels: Int32Array, chosen: ReadonlySet<number>, code: (l: number) => number) {
@@ -240,7 +252,7 @@ export function selectVertebra(
   if (!present.includes(code)) {
     throw new UserError(
       `${maskPath}: no label ${code} (${level} in ${convention}) ` +
-        `(labels present: ${describeLabels(present, [convention])})`,
+        `(labels present: ${presentText(present, [convention])})`,
     );
   }
   const why = request.convention ? 'given by --labels' : 'the only numbering that fits';

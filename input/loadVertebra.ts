@@ -34,6 +34,7 @@ import {
 } from './calibration.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /** What to load; every field maps to one command-line flag (see `inputArgs.ts`). */
 export interface LoadOptions {
@@ -143,6 +144,9 @@ function checkOptions(options: LoadOptions): void {
     }
   } else if (options.threshold !== undefined) {
     throw new UserError('--threshold applies only without --mask');
+  }
+  if (options.maskPath !== undefined && resolve(options.maskPath) === resolve(options.ctPath)) {
+    throw new UserError(`--mask: '${options.maskPath}' is the image itself, not its label map`);
   }
   if (options.calibration !== undefined && options.phantomPath !== undefined) {
     throw new UserError('--calibration and --phantom: give one of them, not both');

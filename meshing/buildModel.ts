@@ -146,6 +146,7 @@ export function buildVertebraModel(
     capThicknessMm: opts.capThicknessMm,
     clearanceMm: opts.capClearanceMm,
     maxDepthMm: opts.capMaxDepthMm,
+    source: opts.source,
   });
   log.phase(
     'caps',

@@ -16,6 +16,7 @@
  * so that posterior elements never touch a cap.
  * Cement: E = 2500 MPa, nu = 0.3 (the design brief's PMMA).
  */
+import { UserError } from '../core/errors.js';
 import type { GridGeometry } from '../input/volume.js';
 import { VoxelRegion } from '../input/volume.js';
 import { halfSpace, intersectDomains, maskDomain, type ImplicitDomain } from './implicitDomain.js';
@@ -38,6 +39,8 @@ export interface CapOptions {
    * beside a posterior bulge) get no cap, so caps never run down the body's walls.
    */
   readonly maxDepthMm: number;
+  /** The image file, named in errors. */
+  readonly source?: string;
 }
 
 /** The two flat cap faces. */
@@ -274,6 +277,31 @@ export function layoutCaps(
       cleared++;
     } else if (generated[index]) generatedCount++;
     else labelled++;
+  }
+
+  // Each cap's voxel centres must reach its plane, or the plane cuts nothing but air: the case
+  // of a vertebra cut by the edge of the scan.
+  let inferiorReach = Infinity;
+  let superiorReach = -Infinity;
+  for (let index = 0; index < out.length; index++) {
+    if (out[index] === VoxelRegion.CapInferior) {
+      inferiorReach = Math.min(inferiorReach, projection.s[index] - halfExtent);
+    } else if (out[index] === VoxelRegion.CapSuperior) {
+      superiorReach = Math.max(superiorReach, projection.s[index] + halfExtent);
+    }
+  }
+  const reachTolerance = halfExtent;
+  for (const [name, gapMm] of [
+    ['inferior', inferiorReach - inferiorMm],
+    ['superior', superiorMm - superiorReach],
+  ] as const) {
+    if (!(gapMm <= reachTolerance)) {
+      const gap = Number.isFinite(gapMm) ? `${gapMm.toFixed(1)} mm short of` : 'absent at';
+      throw new UserError(
+        `${options.source ?? 'image'}: ${name} cap ${gap} its plane: the vertebral body ` +
+          `reaches the ${name} edge of the scanned volume (the vertebra is cut by the scan)`,
+      );
+    }
   }
 
   return {

@@ -27,7 +27,7 @@ interface LabelReport {
 function looksLikeLabels(image: NiftiImage): boolean {
   const seen = new Set<number>();
   for (const value of image.values) {
-    if (!Number.isInteger(value)) return false;
+    if (!Number.isInteger(value) || value < 0) return false;
     seen.add(value);
     if (seen.size > maxLabelsListed) return false;
   }

@@ -8,7 +8,7 @@ import { createLogger } from '../../core/log.js';
 import { inputOptionsHelp, parseInputArgs } from '../../input/inputArgs.js';
 import { materialLaws, type MaterialLawName } from '../../meshing/materialLaws.js';
 import { parseBackend } from '../../solver/backends.js';
-import { activities, type Activity } from '../../solver/post/physiologicalLoads.js';
+import { activities, isSpinalLevel, type Activity } from '../../solver/post/physiologicalLoads.js';
 import type { SolveReport } from '../../solver/report.js';
 import { reportJson } from '../../solver/report.js';
 import type { Command } from '../command.js';
@@ -85,6 +85,10 @@ export function parseSolveArgs(args: string[]): { request: SolveRequest; json: b
   if (!Number.isInteger(maxIterations)) {
     throw new UserError(`--max-iterations: '${String(extra['max-iterations'])}' is not an integer`);
   }
+  const loadLevel = (extra['load-level'] as string | undefined)?.toUpperCase();
+  if (loadLevel !== undefined && !isSpinalLevel(loadLevel)) {
+    throw new UserError(`--load-level: '${loadLevel}' is not a level with loads (T1..L5)`);
+  }
   const defaults = defaultAnalysisOptions;
   const fraction = positiveNumber('critical-fraction', extra['critical-fraction'], 0.02);
   if (fraction >= 1) throw new UserError(`--critical-fraction: ${fraction} is not below 1`);
@@ -99,7 +103,7 @@ export function parseSolveArgs(args: string[]): { request: SolveRequest; json: b
       extra['body-mass'] === undefined
         ? undefined
         : positiveNumber('body-mass', extra['body-mass'], 70),
-    loadLevel: (extra['load-level'] as string | undefined)?.toUpperCase(),
+    loadLevel,
     analysis: {
       appliedStrain: positiveNumber(
         'applied-strain',

@@ -4,10 +4,10 @@
  * so that it stays mended.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../core/paths.js';
 import { niftiBytes } from '../input/niftiWriter.js';
@@ -27,6 +27,24 @@ const labels = projectPath('data', 'totalseg-lumbar', 'labels.nii.gz');
 const verseDensity = projectPath('data', 'verse004-L2', 'density.nii.gz');
 const verseLabels = projectPath('data', 'verse004-L2', 'labels.nii.gz');
 const scratch = () => mkdtempSync(join(tmpdir(), 'vph-robust-'));
+
+/**
+ * The TotalSegmentator CT and labels (NIfTI-1, vox_offset 352, 122 x 101 x 112) from slice `z0`
+ * up: both keep the same header otherwise, so they stay on one grid.
+ */
+function cutFromSlice(z0: number): { ct: string; labels: string } {
+  const dir = scratch();
+  const cut = (source: string, bytesPerVoxel: number, name: string) => {
+    const bytes = gunzipSync(readFileSync(source));
+    const header = Buffer.from(bytes.subarray(0, 352));
+    header.writeInt16LE(112 - z0, 46);
+    const data = bytes.subarray(352 + z0 * 122 * 101 * bytesPerVoxel);
+    const path = join(dir, name);
+    writeFileSync(path, Buffer.concat([header, data]));
+    return path;
+  };
+  return { ct: cut(ct, 4, 'ct.nii'), labels: cut(labels, 1, 'labels.nii') };
+}
 
 describe('vph on careless input', () => {
   it('--out naming a file is a one-line user error, before any work', () => {
@@ -73,6 +91,14 @@ describe('vph on careless input', () => {
     ]);
   });
 
+  it('--load-level X9 is refused even when the mask names the level', () => {
+    const run = vph('solve', ct, '--mask', labels, '--level', 'L3', '--load-level', 'x9');
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toEqual([
+      "error: --load-level: 'X9' is not a level with loads (T1..L5)",
+    ]);
+  });
+
   it('--element-size 0.05 is refused with the smallest size that fits, not run out of memory', () => {
     const run = vph('solve', ct, '--mask', labels, '--level', 'L3', '--element-size', '0.05');
     expect(run.code).toBe(1);
@@ -105,6 +131,51 @@ describe('vph with the wrong mask', () => {
       `error: ${verseLabels}: on another grid than the CT (dims 100x89x74) and none of its ` +
         "labelled voxels falls inside the CT's volume: not a mask of this scan",
     ]);
+  });
+
+  it('the CT given as its own --mask is refused by name', () => {
+    const run = vph('solve', ct, '--mask', ct, '--level', 'L3');
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toEqual([
+      `error: --mask: '${ct}' is the image itself, not its label map`,
+    ]);
+  });
+
+  it('a CT copy given as --mask is refused in one short line, not a list of 4000 labels', () => {
+    const copy = join(scratch(), 'copy.nii.gz');
+    writeFileSync(copy, readFileSync(ct));
+    const run = vph('solve', ct, '--mask', copy, '--level', 'L3');
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    // The first voxel of the CT is air: -1023 HU (read with python from the file).
+    expect(run.errorLines[0]).toBe(
+      `error: ${copy}: voxel 0 holds -1023: labels are >= 0 (is this the CT?)`,
+    );
+  });
+
+  it('a vertebra cut by the edge of the scan is a user error naming the cap, not exit 2', () => {
+    // L3 (label 29) spans slices 65..79; cutting at slice 72 leaves its upper half.
+    const cut = cutFromSlice(72);
+    const out = scratch();
+    const run = vph(
+      'solve',
+      cut.ct,
+      '--mask',
+      cut.labels,
+      '--level',
+      'L3',
+      '--element-size',
+      '3',
+      '--out',
+      out,
+    );
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toMatch(
+      /ct\.nii: inferior cap [\d.]+ mm short of its plane: .* reaches the inferior edge/,
+    );
+    expect(run.stderr).toMatch(/the vertebra touches the volume border/);
+    expect(existsSync(join(out, 'report.json'))).toBe(false);
   });
 });
 
