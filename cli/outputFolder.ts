@@ -20,6 +20,7 @@ function errorCode(error: unknown): string {
  * Throws a {@link UserError} naming `--out` and the folder when that cannot be done.
  */
 export function prepareOutputFolder(outDir: string, resultNames: readonly string[]): void {
+  if (outDir.trim() === '') throw new UserError(`--out: '${outDir}' is not a folder name`);
   const folder = resolve(outDir);
   const missing: string[] = [];
   let existing = folder;

@@ -4,7 +4,9 @@
  * Sizes are checked before any large allocation: the header's voxel count times the voxel size
  * must fit in the bytes actually present. A gzip file is inflated in pieces and its output is
  * counted as it grows, so a header announcing billions of voxels in a small file fails when the
- * stream ends short, and a file that inflates past the announced size is cut off there.
+ * stream ends short, and a file that inflates past the announced size is cut off there. The gzip
+ * trailer (content length and CRC-32) is checked over the whole stream, so a cut or corrupted file
+ * that still inflates is refused.
  *
  * Limits: .hdr/.img pairs, dimensions 5..7 above 1, and datatypes other than uint8, int8, int16,
  * uint16, int32, uint32, float32 and float64 are refused with a one-line error.
@@ -96,37 +98,91 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
 }
 
 /**
- * Inflates a gzip buffer in pieces, stopping once `needed(bytesSoFar)` bytes are out. `needed` is
- * asked again as the output grows, so it can answer from the header once the header is out.
+ * Inflates a gzip buffer in pieces, keeping output only until `needed(bytesSoFar)` bytes are out.
+ * `needed` is asked again as the output grows, so it can answer from the header once the header
+ * is out. The rest of the stream is inflated without being kept, for its length and CRC-32.
  */
 function inflateBounded(
   compressed: Uint8Array,
   needed: (head: Uint8Array) => number,
   filePath: string,
-): { bytes: Uint8Array; complete: boolean } {
+): { bytes: Uint8Array; complete: boolean; total: number; crc: number } {
   const chunks: Uint8Array[] = [];
+  let kept = 0;
   let total = 0;
+  let crc = 0xffffffff;
   let target = Infinity;
   const inflater = new Gunzip((chunk) => {
-    chunks.push(chunk);
+    crc = crc32Update(crc, chunk);
     total += chunk.byteLength;
+    if (kept < target) {
+      chunks.push(chunk);
+      kept += chunk.byteLength;
+    }
   });
 
   const piece = 1 << 16;
   try {
-    for (let offset = 0; offset < compressed.byteLength && total < target; offset += piece) {
+    for (let offset = 0; offset < compressed.byteLength; offset += piece) {
       const end = Math.min(offset + piece, compressed.byteLength);
       inflater.push(compressed.subarray(offset, end), end === compressed.byteLength);
-      if (target === Infinity && total >= 540) target = needed(concat(chunks, total));
+      if (target === Infinity && kept >= 540) target = needed(concat(chunks, kept));
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new UserError(`${filePath}: gzip stream is corrupt or truncated (${reason})`);
   }
-  if (target === Infinity && total > 0) target = needed(concat(chunks, total));
-  const length = Math.min(total, target);
-  return { bytes: concat(chunks, length), complete: total >= target };
+  if (target === Infinity && kept > 0) target = needed(concat(chunks, kept));
+  const length = Math.min(kept, target);
+  return { bytes: concat(chunks, length), complete: kept >= target, total, crc: ~crc >>> 0 };
+}
+
+let crcTable: Uint32Array | undefined;
+
+/**
+ * Continues a CRC-32 (the gzip polynomial 0xEDB88320, reflected) over `bytes`: start from
+ * 0xffffffff and complement the end result.
+ */
+function crc32Update(crc: number, bytes: Uint8Array): number {
+  if (crcTable === undefined) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let bit = 0; bit < 8; bit++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  for (let n = 0; n < bytes.length; n++) crc = crcTable[(crc ^ bytes[n]) & 0xff] ^ (crc >>> 8);
+  return crc;
+}
+
+/**
+ * Checks the gzip trailer (CRC-32 and length of the content, RFC 1952) against what the stream
+ * inflated to, which the inflater does not do: a cut trailer or flipped bits that still inflate
+ * are refused instead of read. A file of several gzip members is refused too.
+ */
+function checkGzipTrailer(
+  compressed: Uint8Array,
+  inflated: { total: number; crc: number },
+  filePath: string,
+): void {
+  const view = new DataView(compressed.buffer, compressed.byteOffset, compressed.byteLength);
+  const trailerAt = compressed.byteLength - 8;
+  const length = trailerAt >= 10 ? view.getUint32(trailerAt + 4, true) : -1;
+  if (length !== inflated.total % 2 ** 32) {
+    throw new UserError(
+      `${filePath}: gzip trailer gives a length of ${length} bytes but the stream inflates ` +
+        `to ${inflated.total}: truncated or corrupt`,
+    );
+  }
+  const stored = view.getUint32(trailerAt, true);
+  if (stored !== inflated.crc) {
+    throw new UserError(
+      `${filePath}: gzip CRC-32 is ${stored.toString(16)} but the content gives ` +
+        `${inflated.crc.toString(16)}: the file is corrupt`,
+    );
+  }
 }
 
 /** Voxel counts, volume count and the bytes the header says the file holds. */
@@ -223,12 +279,16 @@ export function readNifti(filePath: string, options: ReadNiftiOptions = {}): Nif
 
   let bytes: Uint8Array;
   let complete: boolean;
+  let inflated: { total: number; crc: number } | undefined;
   const needed = (head: Uint8Array) => {
     if (sniffNifti(head) === undefined) return head.byteLength;
     return sizesOf(parseNiftiHeader(head, filePath), filePath).totalBytes;
   };
   if (isGzip(raw)) {
-    ({ bytes, complete } = inflateBounded(raw, needed, filePath));
+    let total: number;
+    let crc: number;
+    ({ bytes, complete, total, crc } = inflateBounded(raw, needed, filePath));
+    inflated = { total, crc };
   } else {
     bytes = raw;
     complete = raw.byteLength >= needed(raw);
@@ -243,6 +303,7 @@ export function readNifti(filePath: string, options: ReadNiftiOptions = {}): Nif
         `but the file holds ${bytes.byteLength}: truncated or wrong dim`,
     );
   }
+  if (inflated !== undefined) checkGzipTrailer(raw, inflated, filePath);
 
   const volumeIndex = chooseVolume(sizes.volumeCount, options.volumeIndex, filePath);
   const start = header.voxOffset + volumeIndex * sizes.voxelsPerVolume * sizes.type.bytes;

@@ -91,6 +91,35 @@ describe('vph on careless input', () => {
     ]);
   });
 
+  it("--out '' is refused, not taken as the working folder", () => {
+    for (const command of ['solve', 'mesh']) {
+      const run = vph(command, ct, '--mask', labels, '--level', 'L3', '--out', '');
+      expect(run.code).toBe(1);
+      expect(run.errorLines).toEqual(["error: --out: '' is not a folder name"]);
+    }
+  });
+
+  it('a .nii.gz with its gzip trailer cut or its CRC-32 wrong is refused, not read', () => {
+    const whole = readFileSync(ct);
+    const dir = scratch();
+    const cut = join(dir, 'cut.nii.gz');
+    writeFileSync(cut, whole.subarray(0, whole.byteLength - 8));
+    const flipped = Buffer.from(whole);
+    flipped[flipped.byteLength - 6] ^= 0xff;
+    const bad = join(dir, 'crc.nii.gz');
+    writeFileSync(bad, flipped);
+
+    const cutRun = vph('info', cut);
+    expect(cutRun.code).toBe(1);
+    // 122 x 101 x 112 int32 after a 352-byte header: 5520608 bytes of content.
+    expect(cutRun.errorLines).toHaveLength(1);
+    expect(cutRun.errorLines[0]).toMatch(/gzip trailer gives .* inflates to 5520608: truncated/);
+    const crcRun = vph('info', bad);
+    expect(crcRun.code).toBe(1);
+    expect(crcRun.errorLines).toHaveLength(1);
+    expect(crcRun.errorLines[0]).toMatch(/crc\.nii\.gz: gzip CRC-32 is [0-9a-f]+ but .* corrupt$/);
+  });
+
   it('--load-level X9 is refused even when the mask names the level', () => {
     const run = vph('solve', ct, '--mask', labels, '--level', 'L3', '--load-level', 'x9');
     expect(run.code).toBe(1);
