@@ -13,7 +13,7 @@ import { UserError } from '../core/errors.js';
 import { timed, type PhaseLogger } from '../core/log.js';
 import { VoxelRegion, type VertebraImage } from './volume.js';
 import { readNifti, type NiftiImage } from './niftiFile.js';
-import type { TransformSource } from './niftiGeometry.js';
+import { ctVoxelRangeMm, type TransformSource } from './niftiGeometry.js';
 import {
   cropArray,
   cropBox,
@@ -259,6 +259,14 @@ export async function loadVertebraImage(
     readNifti(options.ctPath, { volumeIndex: options.volumeIndex }),
   );
   files.push({ role: 'ct', path: options.ctPath, sha256: ct.sha256 });
+  const [smallest, largest] = ctVoxelRangeMm;
+  if (ct.spacingMm.some((size) => !(size >= smallest && size <= largest))) {
+    throw new UserError(
+      `${options.ctPath}: voxel sizes ${ct.spacingMm.map((s) => s.toPrecision(4)).join(' x ')} ` +
+        `mm are outside ${smallest}..${largest} mm (xyzt_units ${ct.geometry.units}): ` +
+        'wrong units or transform in the header',
+    );
+  }
   warnings.push(...ct.warnings);
   const voxel = ct.spacingMm.map((size) => size.toFixed(3)).join(' x ');
   const read = `${ct.dims.join('x')} ${ct.datatypeName}, ${ct.geometry.orientation}`;

@@ -214,7 +214,9 @@ function sizesOf(header: NiftiHeader, filePath: string) {
 
   const offset = header.voxOffset;
   if (!Number.isInteger(offset) || offset < header.headerBytes) {
-    throw new UserError(`${filePath}: vox_offset is ${offset}, expected >= ${header.headerBytes}`);
+    throw new UserError(
+      `${filePath}: vox_offset is ${offset}, expected a whole number >= ${header.headerBytes}`,
+    );
   }
   const voxelsPerVolume = dims[0] * dims[1] * dims[2];
   const dataBytes = voxelsPerVolume * volumeCount * type.bytes;

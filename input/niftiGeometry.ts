@@ -178,6 +178,12 @@ function scaleAffine(affine: Float64Array, toMm: number): void {
   for (let n = 0; n < 12; n++) affine[n] *= toMm;
 }
 
+/**
+ * Voxel sizes a CT of the spine can have, mm: from micro-CT (about 0.05) to the thickest clinical
+ * slices (10). Outside it the units or the transform are wrong.
+ */
+export const ctVoxelRangeMm: readonly [number, number] = [0.05, 10];
+
 /** Chooses and builds the voxel-to-world affine of a header (see the module rules). */
 export function niftiGeometry(
   header: NiftiHeader,
@@ -232,6 +238,22 @@ export function niftiGeometry(
     throw new UserError(
       `${filePath}: ${source} gives voxel sizes ${spacingMm.join(' x ')} mm: ` +
         'zero, negative or not finite',
+    );
+  }
+  if (source === 'qform') {
+    const length = Math.hypot(...header.quatern);
+    if (length > 1 + 1e-4) {
+      warnings.push(
+        `${filePath}: quatern_b, c, d have length ${length.toFixed(4)} > 1: not a rotation, ` +
+          'normalised (check the qform)',
+      );
+    }
+  }
+  if (spacingMm.some((size) => size < ctVoxelRangeMm[0] || size > ctVoxelRangeMm[1])) {
+    warnings.push(
+      `${filePath}: voxel sizes ${spacingMm.map((size) => size.toPrecision(4)).join(' x ')} mm ` +
+        `are outside ${ctVoxelRangeMm.join('..')} mm, not those of a CT: check xyzt_units ` +
+        `(${units}) and the ${source}`,
     );
   }
   return {

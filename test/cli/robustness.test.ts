@@ -209,6 +209,19 @@ describe('vph with the wrong mask', () => {
 });
 
 describe('vph on a scan read in the wrong units', () => {
+  it('a header in metres (3 m voxels) is refused before meshing, with the units named', () => {
+    const bytes = Buffer.from(gunzipSync(readFileSync(ct)));
+    bytes.writeUInt8(1, 123); // xyzt_units: 1 = metres; the sform still says 3 per voxel
+    const path = join(scratch(), 'metres.nii');
+    writeFileSync(path, bytes);
+    const run = vph('solve', path, '--mask', labels, '--level', 'L3');
+    expect(run.code).toBe(1);
+    expect(run.errorLines).toEqual([
+      `error: ${path}: voxel sizes 3000 x 3000 x 3000 mm are outside 0.05..10 mm ` +
+        '(xyzt_units m): wrong units or transform in the header',
+    ]);
+  });
+
   it('an HU image given --input-units density warns that it looks like HU', () => {
     const out = join(scratch(), 'mesh');
     mkdirSync(out);
