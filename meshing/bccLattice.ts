@@ -30,11 +30,12 @@ export interface BccLattice {
 export const BCC_MEAN_EDGE_PER_SPACING = (6 + 8 * (Math.sqrt(3) / 2)) / 14;
 
 /**
- * Most lattice vertices a mesh may start from (2^24, about 16.8 million): past this the lattice
- * alone takes gigabytes and the system it leads to is beyond any backend, so the element size is
- * refused with the smallest one that fits.
+ * Most lattice vertices a mesh may start from (2^23, about 8.4 million). Near this the mesh
+ * holds about 5 million tetrahedra (the TotalSegmentator L3 at h = 0.56 mm) and its .vtu and
+ * .inp files about 250 MB each; at twice as many the .vtu text exceeds a JS string. Above it the
+ * element size is refused with the smallest one that fits.
  */
-export const maxLatticeVertices = 2 ** 24;
+export const maxLatticeVertices = 2 ** 23;
 
 /** The doubled-coordinate offsets of a vertex's 14 lattice neighbours: 6 long, then 8 short. */
 export const BCC_NEIGHBOUR_OFFSETS: readonly (readonly [number, number, number])[] = [
@@ -54,29 +55,42 @@ export const BCC_NEIGHBOUR_OFFSETS: readonly (readonly [number, number, number])
   [-1, -1, -1],
 ];
 
-/**
- * A lattice of cubes of edge `spacingMm` whose corners cover [minMm - spacing, maxMm + spacing],
- * anchored at multiples of the spacing so that the same box always gives the same lattice.
- */
-export function createBccLattice(
-  minMm: readonly number[],
-  maxMm: readonly number[],
-  spacingMm: number,
-): BccLattice {
+/** Origin and cube counts of the lattice of `spacingMm` over a box; see {@link createBccLattice}. */
+function latticeShape(minMm: readonly number[], maxMm: readonly number[], spacingMm: number) {
   const origin = [0, 1, 2].map((a) => (Math.floor(minMm[a] / spacingMm) - 1) * spacingMm);
   const cubes = [0, 1, 2].map(
     (a) => Math.ceil((maxMm[a] - origin[a]) / spacingMm) + 1,
   ) as unknown as [number, number, number];
   const cornerCount = (cubes[0] + 1) * (cubes[1] + 1) * (cubes[2] + 1);
   const vertexCount = cornerCount + cubes[0] * cubes[1] * cubes[2];
+  return { origin, cubes, cornerCount, vertexCount };
+}
+
+/**
+ * A lattice of cubes of edge `spacingMm` whose corners cover [minMm - spacing, maxMm + spacing],
+ * anchored at multiples of the spacing so that the same box always gives the same lattice. A
+ * lattice of more than {@link maxLatticeVertices} vertices is a user error naming the smallest
+ * element size that fits.
+ */
+export function createBccLattice(
+  minMm: readonly number[],
+  maxMm: readonly number[],
+  spacingMm: number,
+): BccLattice {
+  const { origin, cubes, cornerCount, vertexCount } = latticeShape(minMm, maxMm, spacingMm);
   if (!(vertexCount <= maxLatticeVertices)) {
-    const box = [0, 1, 2].map((a) => (maxMm[a] - minMm[a]).toFixed(0)).join(' x ');
-    const edgeMm = spacingMm * BCC_MEAN_EDGE_PER_SPACING;
-    const smallestMm = edgeMm * Math.cbrt(vertexCount / maxLatticeVertices);
+    const sides = [0, 1, 2].map((a) => maxMm[a] - minMm[a]);
+    // About 2 (L / s)^3 vertices (corners and centres) fill a box of volume L^3; the padding
+    // cubes need a little more, found by stepping up 1 % at a time.
+    let fits = Math.cbrt((2 * sides[0] * sides[1] * sides[2]) / maxLatticeVertices);
+    while (latticeShape(minMm, maxMm, fits).vertexCount > maxLatticeVertices) fits *= 1.01;
+    const smallestMm = Math.ceil(100 * fits * BCC_MEAN_EDGE_PER_SPACING) / 100;
+    const count = Number.isFinite(vertexCount) ? vertexCount.toExponential(2) : 'over 1e308';
     throw new UserError(
-      `element size ${edgeMm.toPrecision(3)} mm: meshing the ${box} mm box needs ` +
-        `${vertexCount.toExponential(2)} lattice vertices, above the ` +
-        `${maxLatticeVertices.toExponential(2)} limit; use at least ${smallestMm.toFixed(2)} mm`,
+      `element size ${(spacingMm * BCC_MEAN_EDGE_PER_SPACING).toPrecision(3)} mm: meshing ` +
+        `the ${sides.map((side) => side.toFixed(0)).join(' x ')} mm box needs ${count} ` +
+        `lattice vertices, above the ${maxLatticeVertices.toExponential(2)} limit; ` +
+        `use at least ${smallestMm.toFixed(2)} mm`,
     );
   }
   return {

@@ -157,6 +157,15 @@ export function buildVertebraModel(
     performance.now() - start,
   );
 
+  const coarsestMm = caps.planes.heightMm / 3;
+  if (opts.elementSizeMm > coarsestMm) {
+    throw new UserError(
+      `${opts.source}: element size ${opts.elementSizeMm} mm is over a third of the ` +
+        `vertebra's height (${caps.planes.heightMm.toFixed(1)} mm between the caps): ` +
+        `use at most ${coarsestMm.toFixed(1)} mm`,
+    );
+  }
+
   start = performance.now();
   const domain = capDomain(image, caps.regions, caps.planes, smoothingMm);
   const repaired = stuffTetrahedraWithRepair(domain, { edgeLengthMm: opts.elementSizeMm });
