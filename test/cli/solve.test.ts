@@ -49,12 +49,12 @@ describe('vph solve on the VerSe L2 sample', () => {
     `--out=${out}`,
   ];
 
-  it('writes report.json and result.vtu with consistent, independently checked figures', () => {
+  it('writes report.json, result.vtu and result.svg with consistent, independently checked figures', () => {
     const run = vph([...args, '--json']);
     expect(run.status, run.stderr).toBe(0);
     const report: Json = JSON.parse(run.stdout);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(report);
-    expect(readdirSync(out).sort()).toEqual(['report.json', 'result.vtu']);
+    expect(readdirSync(out).sort()).toEqual(['report.json', 'result.svg', 'result.vtu']);
     for (const stage of ['read', 'mesh', 'material', 'assemble', 'solve', 'post']) {
       expect(run.stderr).toMatch(new RegExp(`^${stage}\\s`, 'm'));
     }
@@ -105,6 +105,11 @@ describe('vph solve on the VerSe L2 sample', () => {
     ]) {
       expect(vtu).toContain(`Name="${name}"`);
     }
+
+    const svg = readFileSync(join(out, 'result.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain(`failure load ${(r.failureLoadN / 1000).toFixed(3)} kN`);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
   });
 
   it('prints the results table without --json', () => {
