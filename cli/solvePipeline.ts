@@ -11,7 +11,7 @@ import { timed, type PhaseLogger } from '../core/log.js';
 import { projectPath } from '../core/paths.js';
 import type { LoadOptions } from '../input/loadVertebra.js';
 import { loadVertebraImage } from '../input/loadVertebra.js';
-import { buildVertebraModel } from '../meshing/buildModel.js';
+import { buildVertebraModel, type ModelOptions } from '../meshing/buildModel.js';
 import type { MaterialLawName } from '../meshing/materialLaws.js';
 import { writeVtu } from '../meshing/vtu.js';
 import { sectionSvg } from '../solver/post/sectionPicture.js';
@@ -35,6 +35,10 @@ export interface SolveRequest {
   /** Target element edge in mm (default 1). */
   readonly elementSizeMm: number;
   readonly law?: MaterialLawName;
+  /** Cement beyond the body's extreme point along the axis, mm (model default when absent). */
+  readonly capThicknessMm?: number;
+  /** How the vertebral axis is found (model default when absent). */
+  readonly axisMethod?: ModelOptions['axisMethod'];
   readonly backend: BackendName;
   readonly activity: Activity;
   /** Body mass in kg for the physiological load; the table's 70 kg when absent. */
@@ -42,7 +46,7 @@ export interface SolveRequest {
   /** Spinal level for the physiological load when the mask selection gives none. */
   readonly loadLevel?: string;
   readonly analysis: AnalysisOptions;
-  /** Output folder for report.json and result.vtu. */
+  /** Output folder for report.json, result.vtu and result.svg. */
   readonly outDir?: string;
   /** Command-line arguments, recorded in the report. */
   readonly arguments: readonly string[];
@@ -84,6 +88,8 @@ export async function runSolve(request: SolveRequest, log: PhaseLogger): Promise
         elementSizeMm: request.elementSizeMm,
         source: request.input.ctPath,
         ...(request.law ? { law: request.law } : {}),
+        ...(request.capThicknessMm ? { capThicknessMm: request.capThicknessMm } : {}),
+        ...(request.axisMethod ? { axisMethod: request.axisMethod } : {}),
       },
       log,
     ),

@@ -32,7 +32,7 @@ export const inputOptionsHelp = `input options:
   --calibration A,B      density rho = A + B*HU in mg/cm3
   --phantom FILE         CSV of phantom inserts: HU,density_mg_cm3 (least-squares line)
   --input-units U        hu (default) or density (image already in mg/cm3)
-  --threshold T          bone threshold without --mask, in the image's units (default 200)
+  --threshold T          bone threshold without --mask (default 200 HU, or 40 mg/cm3 for density)
   --volume N             volume of a 4-D file (0-based)`;
 
 function integerFlag(flag: string, text: string | undefined, min: number): number | undefined {
@@ -96,6 +96,11 @@ export function parseInputArgs(args: string[], extraOptions: OptionSpec = {}): P
       strict: true,
     });
   } catch (error) {
+    const code = (error as { code?: string }).code;
+    const unknown = /Unknown option '([^']+)'/.exec(String((error as Error).message));
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+      throw new UserError(`unknown option '${unknown[1]}' (--help lists the options)`);
+    }
     throw new UserError(error instanceof Error ? error.message.split('\n')[0] : String(error));
   }
   const { values, positionals } = parsed;

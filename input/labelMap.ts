@@ -179,6 +179,12 @@ function conventionForLevel(present: number[], level: string, maskPath: string) 
       `${maskPath}: labels present fit both numberings (${codes}): give --labels verse|totalseg`,
     );
   }
+  if (fitsConvention('regions', present)) {
+    throw new UserError(
+      `${maskPath}: no label for ${level}; labels ${present.join(', ')} look like the regions ` +
+        'scheme of one cropped vertebra: leave out --level (use --load-level for the load table)',
+    );
+  }
   throw new UserError(
     `${maskPath}: no label for ${level} (labels present: ${presentText(present)})`,
   );

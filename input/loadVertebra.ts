@@ -11,7 +11,7 @@
  */
 import { UserError } from '../core/errors.js';
 import { timed, type PhaseLogger } from '../core/log.js';
-import { VoxelRegion, type VertebraImage } from './volume.js';
+import { VoxelRegion, type GridGeometry, type VertebraImage } from './volume.js';
 import { readNifti, type NiftiImage } from './niftiFile.js';
 import { ctVoxelRangeMm, type TransformSource } from './niftiGeometry.js';
 import {
@@ -54,7 +54,7 @@ export interface LoadOptions {
   readonly phantomPath?: string;
   /** 'hu' for CT numbers, 'density' for an image already in mg/cm3 (--input-units). */
   readonly inputUnits: 'hu' | 'density';
-  /** Threshold for a scan without mask, in the image's units (--threshold); default 200. */
+  /** Threshold for a scan without mask, in the image's units (--threshold); default 200 HU or 40 mg/cm3. */
   readonly threshold?: number;
   /** Volume of a 4-D file, 0-based (--volume). */
   readonly volumeIndex?: number;
@@ -62,8 +62,32 @@ export interface LoadOptions {
   readonly marginVoxels?: number;
 }
 
-/** Default threshold of a scan without mask, in the image's units (HU or mg/cm3). */
+/** Default bone threshold, HU, of a scan in Hounsfield units without a mask. */
 export const defaultThreshold = 200;
+
+/**
+ * Default bone threshold, mg/cm3, for an image already in density: low, because a cropped
+ * density image is zero outside the bone and the thin cortex must close for the holes to fill
+ * (on the bundled L2, 100 mg/cm3 leaves an open shell; 10..40 give the whole vertebra).
+ */
+export const defaultDensityThresholdMgCm3 = 40;
+
+/**
+ * Largest bone volume, mm3, taken as one cropped vertebra when there is no mask. Whole lumbar
+ * vertebrae measure about 50..120 cm3 (the bundled L2 and L3: 54 and 63 cm3); a component far
+ * above that is a whole spine or skeleton, which needs a label map.
+ */
+export const maxSingleVertebraMm3 = 250_000;
+
+/** Volume of one voxel in mm3: |det| of the affine's 3x3 part. */
+function voxelVolumeMm3(grid: GridGeometry): number {
+  const m = grid.voxelToWorld;
+  return Math.abs(
+    m[0] * (m[5] * m[10] - m[6] * m[9]) -
+      m[1] * (m[4] * m[10] - m[6] * m[8]) +
+      m[2] * (m[4] * m[9] - m[5] * m[8]),
+  );
+}
 
 /** Default crop margin in voxels. */
 export const defaultMarginVoxels = 3;
@@ -298,11 +322,21 @@ export async function loadVertebraImage(
     };
     log.phase('select', chosen.description);
   } else {
-    const value = options.threshold ?? defaultThreshold;
+    const value =
+      options.threshold ??
+      (options.inputUnits === 'density' ? defaultDensityThresholdMgCm3 : defaultThreshold);
     const usable = converted.invalid.map((flag) => 1 - flag);
     const found = thresholdVertebra(ct.values, ct.dims, value, usable);
     if (found.largestComponent === 0) {
       throw new UserError(`${options.ctPath}: no voxel at or above the threshold ${value}`);
+    }
+    const componentMm3 = found.largestComponent * voxelVolumeMm3(ct);
+    if (componentMm3 > maxSingleVertebraMm3) {
+      throw new UserError(
+        `${options.ctPath}: without --mask the scan must be one cropped vertebra, but the bone ` +
+          `above the threshold ${value} forms ${(componentMm3 / 1000).toFixed(0)} cm3 ` +
+          `(one vertebra is well under ${maxSingleVertebraMm3 / 1000} cm3): give --mask and --level`,
+      );
     }
     regions = found.mask.map((inside) => (inside ? VoxelRegion.Vertebra : 0));
     const units = options.inputUnits === 'density' ? 'mg/cm3' : 'HU';

@@ -82,6 +82,13 @@ export interface ModelReport {
   readonly warnings: string[];
 }
 
+/**
+ * Smallest share of the vertebra's voxels the body split may give the body. A vertebral body is
+ * about half to two thirds of a lumbar vertebra's bone (the bundled L2: 58 %); a far smaller
+ * share means the split or the segmentation failed.
+ */
+const minBodyShare = 0.2;
+
 /** Defaults of {@link ModelOptions} (smoothing 0 means: a third of the largest voxel spacing). */
 export const defaultModelOptions: ModelOptions = {
   elementSizeMm: 1,
@@ -126,6 +133,14 @@ export function buildVertebraModel(
   if (splitBody) {
     const split = splitVertebra(image, regions, opts.openingRadiusMm);
     regions = split.regions;
+    const bodyShare = split.bodyVoxelCount / (split.bodyVoxelCount + split.posteriorVoxelCount);
+    if (bodyShare < minBodyShare) {
+      throw new UserError(
+        `${opts.source}: the vertebral body could not be separated (${split.bodyVoxelCount} body ` +
+          `voxels, ${(100 * bodyShare).toFixed(0)} % of the vertebra; expected over ` +
+          `${100 * minBodyShare} %): give a label map, or check the threshold`,
+      );
+    }
     log.phase(
       'body',
       `split whole-vertebra label: ${split.bodyVoxelCount} body, ` +

@@ -97,7 +97,6 @@ async function run(args: string[]): Promise<void> {
   prepareOutputFolder(out, resultNames);
 
   const loaded = await loadVertebraImage(options, log);
-  for (const warning of loaded.warnings) log.warn(warning);
   const { model, quality, report } = buildVertebraModel(loaded.image, modelOptions, log);
 
   const displacementMm = strain * model.heightMm;

@@ -31,6 +31,9 @@ const solveOptionSpec = {
   'compressive-yield-strain': { type: 'string' },
   'critical-fraction': { type: 'string' },
   'keep-cap-neighbours': { type: 'boolean' },
+  'cap-thickness': { type: 'string' },
+  axis: { type: 'string' },
+  quiet: { type: 'boolean' },
 } as const;
 
 const help = `usage: vph solve INPUT [options]
@@ -47,6 +50,9 @@ model and solver options:
   --tolerance T          certified relative residual (default 1e-8)
   --max-iterations N     PCG iteration limit (default 20000)
   --applied-strain S     apparent strain applied, e.g. 0.002 (linear: results do not depend on it)
+  --cap-thickness MM     cement beyond the body's extreme point along the axis (default 3)
+  --axis METHOD          auto (default: labelled caps' normal, else the body's principal axis)
+                         | principal-axes | image | labelled-caps
 
 failure and risk options:
   --tensile-yield-strain S      default 0.0070 (Morgan & Keaveny 2001)
@@ -58,8 +64,9 @@ failure and risk options:
   --load-level L         spinal level T1..L5 for the load when the mask does not name one
 
 output:
-  --out DIR              write DIR/report.json and DIR/result.vtu
-  --json                 print the report (JSON) alone on stdout`;
+  --out DIR              write DIR/report.json, DIR/result.vtu (ParaView) and DIR/result.svg
+  --json                 print the report (JSON) alone on stdout
+  --quiet                no progress lines on stderr`;
 
 function positiveNumber(flag: string, text: unknown, fallback: number): number {
   if (text === undefined) return fallback;
@@ -70,8 +77,22 @@ function positiveNumber(flag: string, text: unknown, fallback: number): number {
   return value;
 }
 
+const axisMethods = ['auto', 'principal-axes', 'image', 'labelled-caps'] as const;
+
+function axisMethod(text: unknown): (typeof axisMethods)[number] | undefined {
+  if (text === undefined) return undefined;
+  if (!(axisMethods as readonly unknown[]).includes(text)) {
+    throw new UserError(`--axis: '${String(text)}' is not one of ${axisMethods.join(', ')}`);
+  }
+  return text as (typeof axisMethods)[number];
+}
+
 /** Turns the command line into a {@link SolveRequest}. */
-export function parseSolveArgs(args: string[]): { request: SolveRequest; json: boolean } {
+export function parseSolveArgs(args: string[]): {
+  request: SolveRequest;
+  json: boolean;
+  quiet: boolean;
+} {
   const { options, extra } = parseInputArgs(args, solveOptionSpec);
   const law = extra.law as string | undefined;
   if (law !== undefined && !(law in materialLaws)) {
@@ -97,6 +118,11 @@ export function parseSolveArgs(args: string[]): { request: SolveRequest; json: b
     input: options,
     elementSizeMm: positiveNumber('element-size', extra['element-size'], 1),
     law: law as MaterialLawName | undefined,
+    capThicknessMm:
+      extra['cap-thickness'] === undefined
+        ? undefined
+        : positiveNumber('cap-thickness', extra['cap-thickness'], 3),
+    axisMethod: axisMethod(extra.axis),
     backend: parseBackend(extra.backend as string | undefined),
     activity: activity as Activity,
     bodyMassKg:
@@ -137,11 +163,11 @@ export function parseSolveArgs(args: string[]): { request: SolveRequest; json: b
     outDir: extra.out as string | undefined,
     arguments: args,
   };
-  return { request, json: extra.json === true };
+  return { request, json: extra.json === true, quiet: extra.quiet === true };
 }
 
-/** The short results table printed after a solve. */
-export function resultsTable(report: SolveReport, files: string[]): string {
+/** The short results table printed after a solve; `listWarnings` spells the warnings out. */
+export function resultsTable(report: SolveReport, files: string[], listWarnings = false): string {
   const r = report.results;
   const rows: Array<[string, string]> = [
     ['stiffness', `${(r.stiffnessNPerMm / 1000).toFixed(2)} kN/mm`],
@@ -160,7 +186,11 @@ export function resultsTable(report: SolveReport, files: string[]): string {
   const s = report.solver;
   const residual = s.relativeResidual.toExponential(2);
   rows.push(['solver', `${s.backend}, ${s.iterations} iterations, residual ${residual}`]);
-  if (report.warnings.length > 0) rows.push(['warnings', `${report.warnings.length} (see above)`]);
+  if (listWarnings) {
+    report.warnings.forEach((w, i) => rows.push([i === 0 ? 'warnings' : '', w]));
+  } else if (report.warnings.length > 0) {
+    rows.push(['warnings', `${report.warnings.length} (see above)`]);
+  }
   for (const file of files) rows.push(['wrote', file]);
   return rows.map(([label, value]) => `${label.padEnd(22)} ${value}`).join('\n');
 }
@@ -170,12 +200,12 @@ export const command: Command = {
   summary: 'stiffness, failure load and load-to-strength ratio of one vertebra',
   help,
   async run(args: string[]): Promise<void> {
-    const { request, json } = parseSolveArgs(args);
+    const { request, json, quiet } = parseSolveArgs(args);
     if (request.outDir !== undefined) {
       prepareOutputFolder(request.outDir, ['report.json', 'result.vtu', 'result.svg']);
     }
-    const log = createLogger(false);
+    const log = createLogger(quiet);
     const { report, files } = await runSolve(request, log);
-    process.stdout.write((json ? reportJson(report) : resultsTable(report, files)) + '\n');
+    process.stdout.write((json ? reportJson(report) : resultsTable(report, files, quiet)) + '\n');
   },
 };
