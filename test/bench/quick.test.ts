@@ -220,7 +220,6 @@ describe('npm run bench -- --quick', () => {
         const steadyGbs =
           iterationBytes(run) / ((run.steadyTimePerIterationMs as number) / 1e3) / 1e9;
         expect((run.steadyGigabytesPerSecond as number) / steadyGbs).toBeCloseTo(1, 12);
-        expect(run.steadyTimePerIterationMs as number).toBeLessThanOrEqual(perIterationMs);
       }
       if (run.matVecMs !== null) {
         const matVec = (run.blocks as number) * 76 + (n / 3 + 1) * 4 + 2 * n * 8;
