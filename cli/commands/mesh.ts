@@ -16,6 +16,7 @@ import { writeInp } from '../../meshing/inp.js';
 import { materialLaws } from '../../meshing/materialLaws.js';
 import { writeVtu } from '../../meshing/vtu.js';
 import type { Command } from '../command.js';
+import { axisMethods, oneOf, positiveNumber } from '../optionValues.js';
 import { prepareOutputFolder } from '../outputFolder.js';
 
 const meshOptionSpec = {
@@ -28,8 +29,6 @@ const meshOptionSpec = {
   'inp-strain': { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
-
-const axisMethods = ['auto', 'principal-axes', 'image', 'labelled-caps'] as const;
 
 const help = `usage: vph mesh INPUT --out DIR [options]
 
@@ -50,28 +49,6 @@ model options:
   --inp-materials M      binned (default, at most 256 materials) | per-element
   --inp-strain S         apparent strain prescribed in the deck (default 0.002)
   --quiet                no progress lines on stderr`;
-
-function positiveNumber(flag: string, text: unknown, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (typeof text !== 'string' || text.trim() === '' || !(value > 0) || !Number.isFinite(value)) {
-    throw new UserError(`--${flag}: '${String(text)}' is not a positive number`);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(
-  flag: string,
-  text: unknown,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  if (text === undefined) return fallback;
-  if (!(allowed as readonly unknown[]).includes(text)) {
-    throw new UserError(`--${flag}: '${String(text)}' is not one of ${allowed.join(', ')}`);
-  }
-  return text as T;
-}
 
 async function run(args: string[]): Promise<void> {
   const { options, extra } = parseInputArgs(args, meshOptionSpec);

@@ -12,6 +12,7 @@ import { activities, isSpinalLevel, type Activity } from '../../solver/post/phys
 import type { SolveReport } from '../../solver/report.js';
 import { reportJson } from '../../solver/report.js';
 import type { Command } from '../command.js';
+import { axisMethods, oneOf, positiveNumber } from '../optionValues.js';
 import { prepareOutputFolder } from '../outputFolder.js';
 import { defaultAnalysisOptions, runSolve, type SolveRequest } from '../solvePipeline.js';
 
@@ -68,25 +69,6 @@ output:
   --json                 print the report (JSON) alone on stdout
   --quiet                no progress lines on stderr`;
 
-function positiveNumber(flag: string, text: unknown, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (typeof text !== 'string' || text.trim() === '' || !(value > 0) || !Number.isFinite(value)) {
-    throw new UserError(`--${flag}: '${String(text)}' is not a positive number`);
-  }
-  return value;
-}
-
-const axisMethods = ['auto', 'principal-axes', 'image', 'labelled-caps'] as const;
-
-function axisMethod(text: unknown): (typeof axisMethods)[number] | undefined {
-  if (text === undefined) return undefined;
-  if (!(axisMethods as readonly unknown[]).includes(text)) {
-    throw new UserError(`--axis: '${String(text)}' is not one of ${axisMethods.join(', ')}`);
-  }
-  return text as (typeof axisMethods)[number];
-}
-
 /** Turns the command line into a {@link SolveRequest}. */
 export function parseSolveArgs(args: string[]): {
   request: SolveRequest;
@@ -122,7 +104,7 @@ export function parseSolveArgs(args: string[]): {
       extra['cap-thickness'] === undefined
         ? undefined
         : positiveNumber('cap-thickness', extra['cap-thickness'], 3),
-    axisMethod: axisMethod(extra.axis),
+    axisMethod: oneOf('axis', extra.axis, axisMethods, 'auto'),
     backend: parseBackend(extra.backend as string | undefined),
     activity: activity as Activity,
     bodyMassKg:

@@ -3,24 +3,16 @@
  * line naming the file or flag and the value, exit code 1, no result left in --out) and is kept
  * so that it stays mended.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../core/paths.js';
+import { runVph } from './runVph.js';
 import { niftiBytes } from '../input/niftiWriter.js';
 
-function vph(...args: string[]) {
-  const result = spawnSync('npx', ['tsx', projectPath('cli/vph.ts'), ...args], {
-    cwd: projectPath(),
-    encoding: 'utf8',
-    timeout: 50_000,
-  });
-  const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, errorLines };
-}
+const vph = runVph;
 
 const ct = projectPath('data', 'totalseg-lumbar', 'ct.nii.gz');
 const labels = projectPath('data', 'totalseg-lumbar', 'labels.nii.gz');

@@ -2,22 +2,14 @@
  * Mistakes a new user makes with `vph solve`, each answered by one line that says what to do
  * (exit code 1), and the model options `vph mesh` and `vph solve` share.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../core/paths.js';
+import { runVph } from './runVph.js';
 
-function vph(...args: string[]) {
-  const result = spawnSync('npx', ['tsx', projectPath('cli/vph.ts'), ...args], {
-    cwd: projectPath(),
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, errorLines };
-}
+const vph = runVph;
 
 const ct = projectPath('data', 'totalseg-lumbar', 'ct.nii.gz');
 const labels = projectPath('data', 'totalseg-lumbar', 'labels.nii.gz');
