@@ -155,10 +155,16 @@ export interface LabelSelection {
 /** Most labels named in an error line; the rest are counted. */
 const maxLabelsNamed = 40;
 
-function presentText(present: number[], conventions = [...labelConventions]): string {
+function presentText(present: number[], conventions = fittingConventions(present)): string {
   const named = describeLabels(present.slice(0, maxLabelsNamed), conventions);
   const rest = present.length - maxLabelsNamed;
   return rest > 0 ? `${named} and ${rest} more` : named;
+}
+
+/** The numberings the labels present fit (all of them when none fits), for naming labels. */
+function fittingConventions(present: number[]): LabelConvention[] {
+  const fitting = labelConventions.filter((c) => fitsConvention(c, present));
+  return fitting.length > 0 ? fitting : [...labelConventions];
 }
 
 function pick(labels: Int32Array, chosen: ReadonlySet<number>, code: (l: number) => number) {
