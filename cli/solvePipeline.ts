@@ -40,6 +40,8 @@ export interface SolveRequest {
   /** How the vertebral axis is found (model default when absent). */
   readonly axisMethod?: ModelOptions['axisMethod'];
   readonly backend: BackendName;
+  /** Worker threads of the WebAssembly backend (default 1). */
+  readonly wasmThreads?: number;
   readonly activity: Activity;
   /** Body mass in kg for the physiological load; the table's 70 kg when absent. */
   readonly bodyMassKg?: number;
@@ -98,7 +100,9 @@ export async function runSolve(request: SolveRequest, log: PhaseLogger): Promise
   const builtWarnings = (built.report as { warnings?: unknown }).warnings;
   if (Array.isArray(builtWarnings)) warnings.push(...builtWarnings.map(String));
 
-  const { solver, reason } = await selectBackend(request.backend);
+  const { solver, reason } = await selectBackend(request.backend, {
+    wasmThreads: request.wasmThreads,
+  });
   let analysis: AnalysisResult;
   try {
     const [result, analysisMs] = await timed(() =>

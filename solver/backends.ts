@@ -65,13 +65,26 @@ export function parseBackend(text: string | undefined): BackendName {
   return value as BackendName;
 }
 
+/** Options of {@link selectBackend}. */
+export interface BackendOptions {
+  /** Worker threads of the WebAssembly backend (default 1: bit-identical to the reference). */
+  readonly wasmThreads?: number;
+}
+
 /** Creates the requested backend (see the module comment for 'auto'). */
-export async function selectBackend(name: BackendName): Promise<SelectedBackend> {
+export async function selectBackend(
+  name: BackendName,
+  options: BackendOptions = {},
+): Promise<SelectedBackend> {
+  const wasmOptions = { threads: options.wasmThreads ?? 1 };
   if (name === 'js') return { solver: createJsSolver(), reason: 'requested' };
 
   if (name === 'wasm') {
     try {
-      return { solver: await (await loadWasm()).createWasmSolver(), reason: 'requested' };
+      return {
+        solver: await (await loadWasm()).createWasmSolver(wasmOptions),
+        reason: 'requested',
+      };
     } catch (error) {
       throw new UserError(
         `--backend wasm: the WebAssembly backend is unavailable (${reasonOf(error)})`,
@@ -109,7 +122,7 @@ export async function selectBackend(name: BackendName): Promise<SelectedBackend>
     notes.push(`GPU unavailable (${reasonOf(error)})`);
   }
   try {
-    const solver = await (await loadWasm()).createWasmSolver();
+    const solver = await (await loadWasm()).createWasmSolver(wasmOptions);
     return { solver, reason: `auto: ${notes.join('; ')}; WebAssembly` };
   } catch (error) {
     notes.push(`WebAssembly unavailable (${reasonOf(error)})`);

@@ -74,4 +74,18 @@ describe('vph solve: model options shared with vph mesh', () => {
     expect(run.stderr).not.toMatch(/^read /m);
     for (const warning of report.warnings) expect(run.stdout).toContain(warning);
   });
+
+  it('--threads 2 runs the WebAssembly kernel on two workers with the same certified answer', () => {
+    const args = ['--mask', labels, '--level', 'L3', '--element-size', '3', '--backend', 'wasm'];
+    const one = JSON.parse(vph('solve', ct, ...args, '--json').stdout);
+    const two = JSON.parse(vph('solve', ct, ...args, '--threads', '2', '--json').stdout);
+    expect(two.solver.backend).toBe('wasm (2 threads)');
+    expect(two.solver.relativeResidual).toBeLessThanOrEqual(1e-8);
+    // Both solutions are within about cond(K) * 1e-8 of the exact one.
+    const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+    expect(relative(two.results.stiffnessNPerMm, one.results.stiffnessNPerMm)).toBeLessThan(1e-5);
+    expect(vph('solve', ct, ...args, '--threads', '0').errorLines).toEqual([
+      "error: --threads: '0' is not a positive number",
+    ]);
+  });
 });
