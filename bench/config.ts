@@ -38,7 +38,10 @@ export interface BenchConfig {
   readonly onlyBackends?: readonly BackendKind[];
 }
 
-/** A problem to run: the synthetic vertebra of about `unknowns`, or a real sample at `edgeLengthMm`. */
+/**
+ * A problem to run: the synthetic vertebra of about `unknowns`, or a real sample at
+ * `edgeLengthMm`.
+ */
 export type ProblemRef =
   | { readonly kind: 'synthetic'; readonly unknowns: number }
   | { readonly kind: 'real'; readonly sampleId: string; readonly edgeLengthMm: number };

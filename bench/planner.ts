@@ -62,7 +62,8 @@ export class RunPlanner {
       return `predicted ${predicted.toFixed(0)} s > ${limit} s per run`;
     }
     if (elapsedS + predicted > this.limits.totalBudgetS) {
-      return `predicted ${predicted.toFixed(0)} s would overrun the ${this.limits.totalBudgetS} s budget`;
+      const budget = this.limits.totalBudgetS;
+      return `predicted ${predicted.toFixed(0)} s would overrun the ${budget} s budget`;
     }
     return null;
   }

@@ -110,7 +110,8 @@ export function timePerIterationSvg(
     const ly = margin.top + 12 + 18 * index;
     const lx = margin.left + plotW + 16;
     out.push(
-      `<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${colour}" stroke-width="2"/>`,
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" ` +
+        `stroke="${colour}" stroke-width="2"/>`,
       `<text x="${lx + 30}" y="${ly + 4}">${escapeXml(backend)}</text>`,
     );
   });

@@ -87,7 +87,8 @@ function runBackends(system: BenchSystem, context: BenchContext): void {
     note(
       `${info.id} ${spec.id}: ${record.iterations} iterations, ` +
         `${record.timePerIterationMs.toFixed(3)} ms/iteration, ` +
-        `${record.gigabytesPerSecond.toFixed(2)} GB/s (${record.bandwidthRatio.toFixed(2)} of probe)`,
+        `${record.gigabytesPerSecond.toFixed(2)} GB/s ` +
+        `(${record.bandwidthRatio.toFixed(2)} of probe)`,
     );
   }
   rmSync(dir, { recursive: true, force: true });

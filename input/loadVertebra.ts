@@ -54,7 +54,10 @@ export interface LoadOptions {
   readonly phantomPath?: string;
   /** 'hu' for CT numbers, 'density' for an image already in mg/cm3 (--input-units). */
   readonly inputUnits: 'hu' | 'density';
-  /** Threshold for a scan without mask, in the image's units (--threshold); default 200 HU or 40 mg/cm3. */
+  /**
+   * Threshold for a scan without mask, in the image's units (--threshold); default 200 HU, or
+   * 40 mg/cm3 for density input.
+   */
   readonly threshold?: number;
   /** Volume of a 4-D file, 0-based (--volume). */
   readonly volumeIndex?: number;
@@ -335,7 +338,8 @@ export async function loadVertebraImage(
       throw new UserError(
         `${options.ctPath}: without --mask the scan must be one cropped vertebra, but the bone ` +
           `above the threshold ${value} forms ${(componentMm3 / 1000).toFixed(0)} cm3 ` +
-          `(one vertebra is well under ${maxSingleVertebraMm3 / 1000} cm3): give --mask and --level`,
+          `(one vertebra is well under ${maxSingleVertebraMm3 / 1000} cm3): ` +
+          'give --mask and --level',
       );
     }
     regions = found.mask.map((inside) => (inside ? VoxelRegion.Vertebra : 0));

@@ -55,7 +55,10 @@ export const BCC_NEIGHBOUR_OFFSETS: readonly (readonly [number, number, number])
   [-1, -1, -1],
 ];
 
-/** Origin and cube counts of the lattice of `spacingMm` over a box; see {@link createBccLattice}. */
+/**
+ * Origin and cube counts of the lattice of `spacingMm` over a box; see
+ * {@link createBccLattice}.
+ */
 function latticeShape(minMm: readonly number[], maxMm: readonly number[], spacingMm: number) {
   const origin = [0, 1, 2].map((a) => (Math.floor(minMm[a] / spacingMm) - 1) * spacingMm);
   const cubes = [0, 1, 2].map(

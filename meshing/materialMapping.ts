@@ -9,9 +9,9 @@
  * interpolated trilinearly between voxel centres, using bone voxels only (the weights of the
  * bone corners are renormalised), so that air or cement next to the bone surface does not soften
  * the surface elements. A point with no bone voxel among its 8 corners takes the nearest bone
- * voxel within `searchVoxels` (default 3). Voxels flagged invalid never become a modulus: a bone element that
- * contains an invalid voxel's centre or samples an invalid bone voxel is counted, and any such
- * element is a UserError naming their number and share.
+ * voxel within `searchVoxels` (default 3). Voxels flagged invalid never become a modulus: a bone
+ * element that contains an invalid voxel's centre or samples an invalid bone voxel is counted,
+ * and any such element is a UserError naming their number and share.
  */
 import { UserError } from '../core/errors.js';
 import type { VertebraImage } from '../input/volume.js';

@@ -54,7 +54,8 @@ export class SolverError extends NumericalError {
 
   constructor(failure: SolverFailure, iteration: number, relativeResidual: number, note = '') {
     super(
-      `PCG ${failure} at iteration ${iteration}, relative residual ${relativeResidual.toExponential(3)}` +
+      `PCG ${failure} at iteration ${iteration}, ` +
+        `relative residual ${relativeResidual.toExponential(3)}` +
         (note ? `: ${note}` : ''),
       { iteration, relativeResidual, failure },
     );

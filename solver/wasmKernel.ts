@@ -246,7 +246,8 @@ export class WasmKernel {
     );
     if (handle === 0) {
       throw new UserError(
-        `wasm solver: could not allocate ${gib} GiB of WebAssembly memory for ${equations} equations`,
+        `wasm solver: could not allocate ${gib} GiB of WebAssembly memory ` +
+          `for ${equations} equations`,
       );
     }
     const rows = { rowBegin: block.rowBegin, rowEnd: block.rowBegin + localRows };

@@ -189,7 +189,8 @@ export function sectionSvg(mesh: TetMesh, options: SectionPictureOptions): strin
   for (let i = 0; i < 48; i++) {
     const y = barTop + (barHeight * i) / 48;
     out.push(
-      `<rect x="${barX}" y="${y.toFixed(1)}" width="16" height="${(barHeight / 48 + 0.5).toFixed(1)}" ` +
+      `<rect x="${barX}" y="${y.toFixed(1)}" width="16" ` +
+        `height="${(barHeight / 48 + 0.5).toFixed(1)}" ` +
         `fill="${colour(1 - i / 48)}"/>`,
     );
   }
@@ -197,7 +198,8 @@ export function sectionSvg(mesh: TetMesh, options: SectionPictureOptions): strin
     `<text x="${barX + 22}" y="${barTop + 10}">${options.maxValue.toPrecision(3)}</text>`,
     `<text x="${barX + 22}" y="${barTop + barHeight}">0</text>`,
     `<text x="${barX}" y="${barTop - 10}">${options.valueLabel}</text>`,
-    `<rect x="${barX}" y="${barTop + barHeight + 16}" width="16" height="12" fill="rgb(190,190,190)"/>`,
+    `<rect x="${barX}" y="${barTop + barHeight + 16}" width="16" height="12" ` +
+      'fill="rgb(190,190,190)"/>',
     `<text x="${barX + 22}" y="${barTop + barHeight + 27}">cement cap</text>`,
   );
 
