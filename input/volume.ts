@@ -68,3 +68,26 @@ export function voxelIndex(
 ) {
   return i + dims[0] * (j + dims[1] * k);
 }
+
+/**
+ * The 6 face neighbours of voxel `v` in a grid of `dims`, written into `out` (-i, +i, -j, +j,
+ * -k, +k); -1 where the neighbour would lie outside the grid.
+ */
+export function faceNeighbours(
+  out: Int32Array,
+  dims: readonly [number, number, number] | readonly number[],
+  v: number,
+): Int32Array {
+  const [ni, nj, nk] = dims;
+  const layer = ni * nj;
+  const i = v % ni;
+  const j = Math.floor(v / ni) % nj;
+  const k = Math.floor(v / layer);
+  out[0] = i > 0 ? v - 1 : -1;
+  out[1] = i < ni - 1 ? v + 1 : -1;
+  out[2] = j > 0 ? v - ni : -1;
+  out[3] = j < nj - 1 ? v + ni : -1;
+  out[4] = k > 0 ? v - layer : -1;
+  out[5] = k < nk - 1 ? v + layer : -1;
+  return out;
+}

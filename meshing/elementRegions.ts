@@ -7,7 +7,7 @@
  * voxels (a city-block approximation of the nearest voxel).
  */
 import type { GridGeometry } from '../input/volume.js';
-import { VoxelRegion } from '../input/volume.js';
+import { faceNeighbours, VoxelRegion } from '../input/volume.js';
 import { boundaryTriangles } from './quality.js';
 import { ElementRegion, type TetMesh } from './tetMesh.js';
 import { applyAffine, nearestVoxelIndex, worldToVoxelAffine } from './voxelFrame.js';
@@ -32,8 +32,8 @@ export function elementRegionOf(region: number): ElementRegion {
 
 /** Per voxel: the region of the nearest labelled voxel (6-connected BFS; 0 if none at all). */
 export function nearestRegionMap(dims: readonly number[], regions: Uint8Array): Uint8Array {
-  const [ni, nj, nk] = dims;
   const out = Uint8Array.from(regions);
+  const next = new Int32Array(6);
   const queue = new Uint32Array(regions.length);
   let head = 0;
   let tail = 0;
@@ -41,18 +41,7 @@ export function nearestRegionMap(dims: readonly number[], regions: Uint8Array): 
     if (regions[v] !== VoxelRegion.Outside) queue[tail++] = v;
   while (head < tail) {
     const v = queue[head++];
-    const i = v % ni;
-    const j = Math.floor(v / ni) % nj;
-    const k = Math.floor(v / (ni * nj));
-    const next = [
-      i > 0 ? v - 1 : -1,
-      i < ni - 1 ? v + 1 : -1,
-      j > 0 ? v - ni : -1,
-      j < nj - 1 ? v + ni : -1,
-      k > 0 ? v - ni * nj : -1,
-      k < nk - 1 ? v + ni * nj : -1,
-    ];
-    for (const w of next) {
+    for (const w of faceNeighbours(next, dims, v)) {
       if (w < 0 || out[w] !== VoxelRegion.Outside) continue;
       out[w] = out[v];
       queue[tail++] = w;

@@ -13,7 +13,7 @@
  * scans; a thick pedicle that survives the opening while touching the body is counted as body.
  */
 import type { GridGeometry } from '../input/volume.js';
-import { VoxelRegion } from '../input/volume.js';
+import { faceNeighbours, VoxelRegion } from '../input/volume.js';
 
 /** Result of the split. */
 export interface VertebraSplit {
@@ -78,9 +78,9 @@ function morph(
 
 /** Largest 6-connected component of a 3D mask (index list). */
 export function largestComponent(mask: Uint8Array, dims: readonly number[]): Uint32Array {
-  const [ni, nj, nk] = dims;
   const seen = new Uint8Array(mask.length);
   const stack = new Uint32Array(mask.length);
+  const next = new Int32Array(6);
   let best: Uint32Array = new Uint32Array(0);
   for (let seed = 0; seed < mask.length; seed++) {
     if (!mask[seed] || seen[seed]) continue;
@@ -91,18 +91,7 @@ export function largestComponent(mask: Uint8Array, dims: readonly number[]): Uin
     while (top > 0) {
       const v = stack[--top];
       members.push(v);
-      const i = v % ni;
-      const j = Math.floor(v / ni) % nj;
-      const k = Math.floor(v / (ni * nj));
-      const next = [
-        i > 0 ? v - 1 : -1,
-        i < ni - 1 ? v + 1 : -1,
-        j > 0 ? v - ni : -1,
-        j < nj - 1 ? v + ni : -1,
-        k > 0 ? v - ni * nj : -1,
-        k < nk - 1 ? v + ni * nj : -1,
-      ];
-      for (const w of next) {
+      for (const w of faceNeighbours(next, dims, v)) {
         if (w < 0 || !mask[w] || seen[w]) continue;
         seen[w] = 1;
         stack[top++] = w;
@@ -163,22 +152,10 @@ export function splitVertebra(
   for (const v of body) out[v] = VoxelRegion.BodyTrabecular;
 
   // give back the body's outline bumps that the opening shaved off (one voxel, 6-connected)
-  const [ni, nj] = dims;
-  const layer = ni * nj;
   const regrown: number[] = [];
+  const next = new Int32Array(6);
   for (const v of body) {
-    const i = v % ni;
-    const j = Math.floor(v / ni) % nj;
-    const k = Math.floor(v / layer);
-    const next = [
-      i > 0 ? v - 1 : -1,
-      i < ni - 1 ? v + 1 : -1,
-      j > 0 ? v - ni : -1,
-      j < nj - 1 ? v + ni : -1,
-      k > 0 ? v - layer : -1,
-      k < dims[2] - 1 ? v + layer : -1,
-    ];
-    for (const w of next) {
+    for (const w of faceNeighbours(next, dims, v)) {
       if (w < 0 || regions[w] !== VoxelRegion.Vertebra) continue;
       if (out[w] === VoxelRegion.PosteriorTrabecular) regrown.push(w);
     }

@@ -32,19 +32,7 @@ export function assembleStiffness(
   if (out.length !== 9 * blockCount) throw new Error('values length does not match the pattern');
   out.fill(0);
 
-  const gradients = new Float64Array(12);
-  const ke = new Float64Array(144);
-  const tetCount = mesh.tets.length / 4;
-  for (let e = 0; e < tetCount; e++) {
-    const volume = shapeGradients(gradients, mesh.nodes, mesh.tets, e);
-    elementStiffness(
-      ke,
-      gradients,
-      volume,
-      materials.youngsModulusMpa[e],
-      materials.poissonRatio[e],
-    );
-
+  forEachElementStiffness(mesh, materials, (e, ke) => {
     for (let a = 0; a < 4; a++) {
       for (let b = 0; b < 4; b++) {
         const v = 9 * elementBlocks[16 * e + 4 * a + b];
@@ -60,7 +48,7 @@ export function assembleStiffness(
         out[v + 8] += ke[k + 26];
       }
     }
-  }
+  });
 
   return { pattern, values: out };
 }
@@ -76,20 +64,9 @@ export function internalForces(
   u: Float64Array,
 ): Float64Array {
   const forces = new Float64Array(mesh.nodes.length);
-  const gradients = new Float64Array(12);
-  const ke = new Float64Array(144);
   const ue = new Float64Array(12);
-  const tetCount = mesh.tets.length / 4;
 
-  for (let e = 0; e < tetCount; e++) {
-    const volume = shapeGradients(gradients, mesh.nodes, mesh.tets, e);
-    elementStiffness(
-      ke,
-      gradients,
-      volume,
-      materials.youngsModulusMpa[e],
-      materials.poissonRatio[e],
-    );
+  forEachElementStiffness(mesh, materials, (e, ke) => {
     for (let a = 0; a < 4; a++) {
       const d = 3 * mesh.tets[4 * e + a];
       ue[3 * a] = u[d];
@@ -105,6 +82,23 @@ export function internalForces(
         forces[d + c] += sum;
       }
     }
-  }
+  });
   return forces;
+}
+
+/** Calls `visit` with each element's 12x12 stiffness (N/mm, reused buffer) in element order. */
+function forEachElementStiffness(
+  mesh: TetMesh,
+  materials: ElementMaterials,
+  visit: (element: number, ke: Float64Array) => void,
+): void {
+  const gradients = new Float64Array(12);
+  const ke = new Float64Array(144);
+  const tetCount = mesh.tets.length / 4;
+  for (let e = 0; e < tetCount; e++) {
+    const volume = shapeGradients(gradients, mesh.nodes, mesh.tets, e);
+    const modulus = materials.youngsModulusMpa[e];
+    elementStiffness(ke, gradients, volume, modulus, materials.poissonRatio[e]);
+    visit(e, ke);
+  }
 }

@@ -231,7 +231,7 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
-  it('runs every backend it finds on the same system, to the same iteration count on the CPU', () => {
+  it('runs every backend it finds on one system, to the same iteration count on the CPU', () => {
     const runs = results.runs as Json[];
     const cpu = runs.filter((r) => r.matrixValueBytes === 8);
     expect(new Set(runs.map((r) => r.problemId)).size).toBe(1);

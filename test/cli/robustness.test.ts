@@ -118,7 +118,10 @@ describe('vph on careless input', () => {
     expect(run.errorLines).toHaveLength(1);
     // L3 spans slices 65..79 (15 x 3 mm = 45 mm of label); the caps lie about that far apart.
     const match = run.errorLines[0].match(
-      /element size 60 mm is over a third of the vertebra's height \(([\d.]+) mm between the caps\): use at most ([\d.]+) mm$/,
+      new RegExp(
+        "element size 60 mm is over a third of the vertebra's height " +
+          '\\(([\\d.]+) mm between the caps\\): use at most ([\\d.]+) mm$',
+      ),
     );
     expect(match).not.toBeNull();
     const height = Number(match![1]);
@@ -135,12 +138,15 @@ describe('vph on careless input', () => {
     ]);
   });
 
-  it('--element-size 0.05 is refused with the smallest size that fits, not run out of memory', () => {
+  it('--element-size 0.05 is refused with the smallest size that fits, not out of memory', () => {
     const run = vph('solve', ct, '--mask', labels, '--level', 'L3', '--element-size', '0.05');
     expect(run.code).toBe(1);
     expect(run.errorLines).toHaveLength(1);
     const match = run.errorLines[0].match(
-      /element size 0\.0500 mm: meshing the (\d+) x (\d+) x (\d+) mm box needs .* use at least ([\d.]+) mm$/,
+      new RegExp(
+        'element size 0\\.0500 mm: meshing the (\\d+) x (\\d+) x (\\d+) mm box needs .* ' +
+          'use at least ([\\d.]+) mm$',
+      ),
     );
     expect(match).not.toBeNull();
     // The L3 label spans about 40 x 36 x 21 voxels of 3 mm plus caps: a box of roughly 120 mm.

@@ -75,7 +75,7 @@ describe('vph solve: model options shared with vph mesh', () => {
     for (const warning of report.warnings) expect(run.stdout).toContain(warning);
   });
 
-  it('--threads 2 runs the WebAssembly kernel on two workers with the same certified answer', () => {
+  it('--threads 2 runs the WebAssembly kernel on two workers, same certified answer', () => {
     const args = ['--mask', labels, '--level', 'L3', '--element-size', '3', '--backend', 'wasm'];
     const one = JSON.parse(vph('solve', ct, ...args, '--json').stdout);
     const two = JSON.parse(vph('solve', ct, ...args, '--threads', '2', '--json').stdout);
